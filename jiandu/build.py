@@ -1,0 +1,70 @@
+"""Entry points behind the invoke tasks: check, build. Each is testable without invoke."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+from .content import load_site
+from .problems import ContentError
+from .settings import jiandu_settings
+
+
+def read_pelican_settings(conf: Path, root: Path | None = None, **overrides) -> dict:
+    """Pelican settings from `conf`, reading content from `root` (default: beside `conf`)."""
+    from pelican.settings import read_settings
+
+    root = (root or conf.parent).resolve()
+    overrides.setdefault("JIANDU_ROOT", str(root))
+    overrides.setdefault("PATH", str(root / "content"))
+    return read_settings(str(conf), override=overrides)
+
+
+def check(conf: Path, root: Path | None = None, out=sys.stdout, **overrides) -> int:
+    """Validate the whole content tree; print every problem; return the exit status."""
+    try:
+        settings = jiandu_settings(read_pelican_settings(conf, root, **overrides))
+        site = load_site(Path(settings["JIANDU_ROOT"]), settings)
+    except ContentError as err:
+        print(err.problems.report(), file=out)
+        return 1
+    print(f"检查通过：{len(site.inquiries)} 期电视问政，{len(site.entries)} 期专栏，"
+          f"{len(site.departments)} 个部门。", file=out)
+    return 0
+
+
+def build(conf: Path, output: Path, root: Path | None = None, **overrides) -> None:
+    """Build into a fresh folder, then swap it in: a failed build leaves `output` untouched."""
+    from pelican import Pelican
+
+    output = output.resolve()
+    fresh = output.with_name(f".{output.name}.new")
+    shutil.rmtree(fresh, ignore_errors=True)
+    settings = read_pelican_settings(conf, root, OUTPUT_PATH=str(fresh), **overrides)
+    try:
+        Pelican(settings).run()
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    swap_in(fresh, output)
+
+
+def swap_in(fresh: Path, output: Path) -> None:
+    old = output.with_name(f".{output.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if output.exists():
+        output.rename(old)
+    fresh.rename(output)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build_or_report(conf: Path, output: Path, root: Path | None = None, out=sys.stdout) -> int:
+    """Build; on invalid content print every problem and return 1, leaving `output` as it was."""
+    try:
+        build(conf, output, root)
+    except ContentError as err:
+        print(err.problems.report(), file=out)
+        return 1
+    print(f"网站已生成：{output}", file=out)
+    return 0

@@ -1,0 +1,272 @@
+"""Content model and validation: read content/, check every file, and build the typed Site.
+
+Stage one converts each file against its schema (line-accurate messages). Stage two checks what
+spans files: duplicate editions and links between records. Only a tree without any problem becomes
+a Site; otherwise ContentError carries every problem found.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import markdown
+
+from .model import (
+    COLUMN, COMMITMENT_STATUSES, ENTRY_STATUSES, INQUIRY, KIND_NAMES, ColumnEntry, Commitment,
+    Inquiry, Link, Segment, Site, record_key,
+)
+from .problems import ContentError, Problems
+from .registry import DISTRICT, Registry, load_registry
+from .schema import (
+    Bool, Choice, Context, Custom, Date, Integer, Invalid, ListOf, Schema, Struct, Text, Url,
+)
+from .source import SourceFile, read_markdown
+
+REF_RE = re.compile(r"^(inquiry|column)/(\d{4})-(\d{1,3})(?:#([A-Za-z0-9_-]+))?$")
+
+
+def _department(value, ctx: Context) -> str:
+    return ctx.lookups.lookup(value)
+
+
+def _district(value, ctx: Context) -> str:
+    dept_id = ctx.lookups.lookup(value)
+    if ctx.lookups.by_id[dept_id].level != DISTRICT:
+        raise Invalid(f"“{value}”不是区县。", "district 应填写区县的编号，例如 hy。")
+    return dept_id
+
+
+def _reference(value, ctx: Context) -> Link:
+    """`column/2017-045`, `inquiry/2017-03#q1` or a URL; targets are checked in stage two."""
+    text = str(value).strip()
+    if text.startswith(("http://", "https://")):
+        return Link(Url("").convert(text, ctx, ()), text, external=True)
+    match = REF_RE.match(text)
+    if not match:
+        raise Invalid(f"链接“{text}”格式无效。",
+                      "请写成 column/2017-045、inquiry/2017-03#q1 或以 https:// 开头的网址。")
+    kind, year, number, anchor = match.groups()
+    target = record_key(kind, int(year), int(number)) + (f"#{anchor}" if anchor else "")
+    return Link(target, target.replace("#", "/#", 1) if anchor else target + "/")
+
+
+COMMITMENT_SCHEMA = Schema([
+    ("text", Text("承诺内容", required=True)),
+    ("due", Date("承诺期限")),
+    ("status", Choice("状态", required=True, options=COMMITMENT_STATUSES)),
+    ("checked", Date("核实日期")),
+    ("evidence", Custom("佐证", func=_reference)),
+])
+
+SEGMENT_SCHEMA = Schema([
+    ("id", Custom("环节编号", func=lambda v, ctx: _anchor_id(v))),
+    ("topic", Text("问题", required=True)),
+    ("department", Custom("责任部门", required=True, func=_department)),
+    ("respondent", Text("答问人职务")),
+    ("commitments", ListOf("承诺", item=Struct("承诺", schema=COMMITMENT_SCHEMA))),
+])
+
+COMMON_FIELDS = [
+    ("title", Text("标题", required=True)),
+    ("number", Integer("期号", required=True)),
+    ("date", Date("日期", required=True)),
+    ("sample", Bool("示例")),
+]
+
+SCHEMAS = {
+    INQUIRY: Schema(COMMON_FIELDS + [
+        ("program", Text("栏目名称")),
+        ("video", Url("视频网址")),
+        ("segments", ListOf("问政环节", required=True, min_items=1,
+                            item=Struct("问政环节", schema=SEGMENT_SCHEMA))),
+    ]),
+    COLUMN: Schema(COMMON_FIELDS + [
+        ("departments", ListOf("责任部门", required=True, min_items=1, single_ok=True,
+                               item=Custom("责任部门", func=_department))),
+        ("district", Custom("所在区县", func=_district)),
+        ("category", Text("问题类别")),
+        ("source", Text("线索来源")),
+        ("status", Choice("办理状态", required=True, options=ENTRY_STATUSES)),
+        ("resolved", Date("办结日期")),
+        ("follow_up", Custom("跟进的问政环节", func=_reference)),
+    ]),
+}
+
+
+def _anchor_id(value) -> str:
+    text = str(value).strip()
+    if not re.match(r"^[A-Za-z0-9_-]+$", text):
+        raise Invalid(f"“{text}”只能包含字母、数字、连字符和下划线。", "例如 q1。")
+    return text
+
+
+@dataclass
+class Parsed:
+    """One file after stage one: converted values, kept with the file for stage two's messages."""
+
+    kind: str
+    source: SourceFile
+    values: dict
+
+    @property
+    def key(self) -> str | None:
+        v = self.values
+        return record_key(self.kind, v["date"].year, v["number"]) if v["date"] and v["number"] else None
+
+    def line(self, *key) -> int:
+        return self.source.meta.line(key)
+
+
+def load_site(root: Path, settings: dict | None = None) -> Site:
+    """Read and validate the whole content tree under `root` (the project folder)."""
+    settings = settings or {}
+    problems = Problems()
+    content = root / settings.get("JIANDU_CONTENT", "content")
+    shown = lambda p: p.relative_to(root).as_posix()  # noqa: E731
+    registry = load_registry(content / "departments.yml", shown(content / "departments.yml"), problems)
+    parsed = [
+        item
+        for kind in (INQUIRY, COLUMN)
+        for file in sorted((content / kind).glob("*.md"))
+        if (item := _parse_file(kind, file, shown(file), registry, problems))
+    ]
+    _check_editions(parsed, problems)
+    _check_links(parsed, problems)
+    if problems:
+        raise ContentError(problems)
+    return _build_site(parsed, registry, settings)
+
+
+def _parse_file(kind, file, shown, registry: Registry, problems: Problems) -> Parsed | None:
+    source = read_markdown(file, shown, problems)
+    if source is None:
+        return None
+    if not isinstance(source.meta.data, dict):
+        problems.add(shown, source.meta.start, "front matter 应为“字段: 值”的结构。")
+        return None
+    ctx = Context(shown, source.meta, problems, registry)
+    values = ctx.validate(SCHEMAS[kind], source.meta.data)
+    item = Parsed(kind, source, values)
+    (_check_inquiry if kind == INQUIRY else _check_entry)(item, problems)
+    return item
+
+
+def _check_inquiry(item: Parsed, problems: Problems) -> None:
+    seen: dict[str, int] = {}
+    for i, seg in enumerate(item.values["segments"] or []):
+        seg["id"] = seg["id"] or f"q{i + 1}"
+        if seg["id"] in seen:
+            problems.add(item.source.path, seg["_line"], f"环节编号 {seg['id']} 重复。",
+                         "同一期内每个环节的 id 必须不同。")
+        seen[seg["id"]] = seg["_line"]
+        for c in seg["commitments"] or []:
+            if c["status"] == "已兑现" and not c["checked"]:
+                problems.add(item.source.path, c["_line"],
+                             "状态为已兑现的承诺必须填写 checked（核实日期）。",
+                             "请填写核实兑现情况的日期，例如 checked: 2017-06-30。")
+
+
+def _check_entry(item: Parsed, problems: Problems) -> None:
+    v, path = item.values, item.source.path
+    if v["status"] == "已办结" and not v["resolved"]:
+        problems.add(path, item.line("status"), "状态为已办结时必须填写 resolved（办结日期）。",
+                     "例如 resolved: 2017-05-20。")
+    if v["resolved"] and v["date"] and v["resolved"] < v["date"]:
+        problems.add(path, item.line("resolved"),
+                     f"resolved（办结日期）{v['resolved']} 早于 date（刊发日期）{v['date']}。",
+                     "请核对两个日期。")
+
+
+def _check_editions(parsed: list[Parsed], problems: Problems) -> None:
+    first: dict[str, Parsed] = {}
+    for item in parsed:
+        key = item.key
+        if key is None:
+            continue
+        if key in first:
+            other = first[key]
+            problems.add(item.source.path, item.line("number"),
+                         f"{item.values['date'].year}年第{item.values['number']}期"
+                         f"{KIND_NAMES[item.kind]}重复。",
+                         f"已在 {other.source.path}:{other.line('number')} 使用；请核对期号。")
+        else:
+            first[key] = item
+
+
+def _check_links(parsed: list[Parsed], problems: Problems) -> None:
+    targets = {item.key for item in parsed if item.key}
+    for item in parsed:
+        if item.kind == INQUIRY:
+            targets |= {f"{item.key}#{s['id']}" for s in item.values["segments"] or [] if item.key}
+    for item in parsed:
+        for key, link in _links_of(item):
+            if link and not link.external and link.target not in targets:
+                problems.add(item.source.path, item.line(*key), f"链接目标 {link.target} 不存在。",
+                             _nearest_target(link.target, targets))
+
+
+def _links_of(item: Parsed):
+    if item.kind == COLUMN:
+        yield ("follow_up",), item.values["follow_up"]
+        return
+    for i, seg in enumerate(item.values["segments"] or []):
+        for j, c in enumerate(seg["commitments"] or []):
+            yield ("segments", i, "commitments", j, "evidence"), c["evidence"]
+
+
+def _nearest_target(target: str, targets: set[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(target, sorted(targets), n=1, cutoff=0.6)
+    return f"是否指 {close[0]}？" if close else "请检查类别、年份和期号。"
+
+
+def _build_site(parsed: list[Parsed], registry: Registry, settings: dict) -> Site:
+    from .settings import as_of_date
+
+    md = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+    program = settings.get("JIANDU_PROGRAM", "电视问政")
+    records = {INQUIRY: [], COLUMN: []}
+    for item in parsed:
+        body = md.reset().convert(item.source.body)
+        records[item.kind].append(
+            _inquiry(item, body, program) if item.kind == INQUIRY else _entry(item, body))
+    order = lambda r: (r.year, r.number)  # noqa: E731
+    latest = max((r.date for rs in records.values() for r in rs), default=None)
+    return Site(
+        departments=dict(sorted(registry.by_id.items())),
+        inquiries=tuple(sorted(records[INQUIRY], key=order)),
+        entries=tuple(sorted(records[COLUMN], key=order)),
+        as_of=as_of_date(settings, fallback=latest),
+        settings=settings,
+    )
+
+
+def _common(item: Parsed, body: str) -> dict:
+    v = item.values
+    return dict(kind=item.kind, year=v["date"].year, number=v["number"], title=v["title"],
+                date=v["date"], path=item.source.path, body_html=body, sample=bool(v["sample"]))
+
+
+def _inquiry(item: Parsed, body: str, program: str) -> Inquiry:
+    v = item.values
+    segments = tuple(
+        Segment(id=s["id"], topic=s["topic"], department=s["department"], respondent=s["respondent"],
+                commitments=tuple(
+                    Commitment(text=c["text"], status=c["status"], due=c["due"],
+                               checked=c["checked"], evidence=c["evidence"])
+                    for c in s["commitments"] or []))
+        for s in v["segments"])
+    return Inquiry(**_common(item, body), program=v["program"] or program, video=v["video"],
+                   segments=segments)
+
+
+def _entry(item: Parsed, body: str) -> ColumnEntry:
+    v = item.values
+    return ColumnEntry(**_common(item, body), departments=tuple(dict.fromkeys(v["departments"])),
+                       status=v["status"], district=v["district"], category=v["category"],
+                       source=v["source"], resolved=v["resolved"], follow_up=v["follow_up"])
+
+

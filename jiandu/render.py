@@ -1,0 +1,94 @@
+"""Rendering: one Jinja environment on the theme, page-relative URLs, and writing files."""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+from functools import partial
+from datetime import date
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+
+from .indexes import Indexes, effective_status
+from .model import COLUMN, INQUIRY, KIND_NAMES, KIND_SHORT, OVERDUE, Site
+from .pages import Page
+
+STATUS_MODIFIERS = {
+    "已兑现": "done", "已办结": "done", "推进中": "progress", "办理中": "progress",
+    "未启动": "pending", "已受理": "pending", OVERDUE: "overdue",
+}
+CSS_BUNDLE = "theme/jiandu.css"
+
+
+def relative_url(page_path: str, target: str) -> str:
+    """A link from the page at `page_path` to the site-relative `target`, valid under any prefix."""
+    if target.startswith(("http://", "https://", "mailto:", "#")):
+        return target
+    path, _, anchor = target.partition("#")
+    here = posixpath.dirname(page_path)
+    rel = posixpath.relpath(path or ".", here or ".")
+    if path.endswith("/") or path == "":
+        rel = "./" if rel == "." else rel + "/"
+    return rel + (f"#{anchor}" if anchor else "")
+
+
+@pass_context
+def _url(ctx, target: str) -> str:
+    if ctx.get("absolute_urls"):  # e.g. 404.html, served at any depth
+        return target if target.startswith(("http://", "https://")) else f"{ctx['SITEURL']}/{target}"
+    return relative_url(ctx["page_path"], target)
+
+
+def date_cn(value: date | None) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def make_env(theme: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(theme / "templates")),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=StrictUndefined,
+    )
+    env.globals.update(url=_url, KIND_NAMES=KIND_NAMES, KIND_SHORT=KIND_SHORT,
+                       INQUIRY=INQUIRY, COLUMN=COLUMN)
+    env.filters.update(date_cn=date_cn, status_modifier=lambda s: STATUS_MODIFIERS.get(s, "pending"))
+    return env
+
+
+def css_bundle(theme: Path) -> bytes:
+    """Component stylesheets concatenated in name order: one request for the whole theme."""
+    parts = sorted((theme / "css").glob("*.css"))
+    return b"\n".join(p.read_bytes() for p in parts)
+
+
+def site_globals(site: Site, idx: Indexes, css: bytes) -> dict:
+    return {
+        "site": site,
+        "idx": idx,
+        "depts": site.departments,
+        "as_of": site.as_of,
+        "SITENAME": site.settings.get("SITENAME", ""),
+        "SITEURL": site.settings.get("SITEURL", ""),
+        "status_of": partial(effective_status, as_of=site.as_of),
+        "css_url": f"{CSS_BUNDLE}?v={hashlib.sha256(css).hexdigest()[:10]}",
+    }
+
+
+def render_page(env: Environment, page: Page, shared: dict) -> bytes:
+    template = env.get_template(page.template)
+    html = template.render({**shared, **page.context, "page_path": page.path, "page_url": page.url})
+    return html.encode("utf-8")
+
+
+def write_site(output: Path, pages: list[Page], env: Environment, shared: dict, css: bytes) -> None:
+    _write(output / CSS_BUNDLE, css)
+    for page in pages:
+        _write(output / page.path, render_page(env, page, shared))
+
+
+def _write(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)

@@ -1,0 +1,58 @@
+"""Jiandu's settings: read from Pelican's settings in one place, with defaults and validation."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import date
+from pathlib import Path
+
+from .problems import ContentError, Problems
+from .schema import Invalid, parse_date
+
+DEFAULTS = {
+    "JIANDU_ROOT": ".",  # the project folder; content/ and git live here
+    "JIANDU_CONTENT": "content",
+    "JIANDU_AS_OF": None,  # date override for "as of"; default: last git commit touching content/
+    "JIANDU_PROGRAM": "电视问政",  # default name of the televised programme
+    "JIANDU_PAGE_SIZE": 50,  # records per list page
+    "JIANDU_LATEST": 5,  # records per kind on the home page
+}
+
+
+def jiandu_settings(pelican_settings: dict) -> dict:
+    """Defaults merged with the JIANDU_* keys of a Pelican settings dict, validated."""
+    settings = dict(DEFAULTS)
+    settings.update({k: v for k, v in pelican_settings.items() if k.startswith("JIANDU_")})
+    for key in ("SITENAME", "SITEURL"):
+        settings[key] = pelican_settings.get(key, "")
+    problems = Problems()
+    unknown = sorted(k for k in settings if k.startswith("JIANDU_") and k not in DEFAULTS
+                     and k not in EXTRA_KEYS)
+    for key in unknown:
+        problems.add("pelicanconf.py", 1, f"未知设置 {key}。", f"可用设置：{', '.join(sorted(DEFAULTS))}。")
+    if settings["JIANDU_AS_OF"] is not None:
+        try:
+            settings["JIANDU_AS_OF"] = parse_date(settings["JIANDU_AS_OF"])
+        except Invalid as err:
+            problems.add("pelicanconf.py", 1, f"JIANDU_AS_OF：{err.message}", err.suggestion)
+    if problems:
+        raise ContentError(problems)
+    return settings
+
+
+# Settings other modules declare; listed here so that unknown-key checking stays in one place.
+EXTRA_KEYS: set[str] = set()
+
+
+def as_of_date(settings: dict, fallback: date | None = None) -> date:
+    """The date statuses are judged at: the override, else the last commit that touched content/."""
+    if settings.get("JIANDU_AS_OF"):
+        return settings["JIANDU_AS_OF"]
+    root = Path(settings.get("JIANDU_ROOT", "."))
+    content = settings.get("JIANDU_CONTENT", "content")
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%cs", "--", content], cwd=root,
+                             capture_output=True, text=True, check=True, timeout=30).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        out = ""
+    return date.fromisoformat(out) if out else (fallback or date(1970, 1, 1))

@@ -1,0 +1,25 @@
+"""The fixture site shared by the test suite and the task that regenerates its expected tree."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from .build import build
+
+FIXTURE = Path("tests/fixtures/site")
+EXPECTED = Path("tests/expected")
+FIXTURE_AS_OF = "2016-06-30"
+
+
+def build_fixture_site(project: Path, output: Path, **overrides) -> Path:
+    overrides.setdefault("JIANDU_AS_OF", FIXTURE_AS_OF)
+    build(project / "pelicanconf.py", output, project / FIXTURE, **overrides)
+    return output
+
+
+def regenerate_expected_tree(project: Path) -> None:
+    target = project / EXPECTED
+    shutil.rmtree(target, ignore_errors=True)
+    build_fixture_site(project, target)
+    print(f"已重新生成 {target}")

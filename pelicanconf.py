@@ -1,0 +1,35 @@
+"""Pelican settings for the Jiandu demo site (development build)."""
+
+import os
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+
+SITENAME = "监督 · 行政执法公开监督记录"
+SITEURL = ""
+TIMEZONE = "Asia/Shanghai"
+DEFAULT_LANG = "zh-CN"
+
+PATH = "content"
+THEME = "theme"
+PLUGINS = ["jiandu"]
+
+# Jiandu reads content/ itself; Pelican's own article and page machinery stays idle.
+ARTICLE_PATHS = []
+PAGE_PATHS = []
+STATIC_PATHS = []
+DIRECT_TEMPLATES = []
+DELETE_OUTPUT_DIRECTORY = False
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+
+# Jiandu settings (see README, "Settings").
+JIANDU_ROOT = ROOT
+JIANDU_AS_OF = None  # None: the date of the last git commit that touched content/
+JIANDU_PROGRAM = "电视问政"
+JIANDU_PAGE_SIZE = 50
+JIANDU_LATEST = 5

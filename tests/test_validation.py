@@ -1,0 +1,231 @@
+"""One small case per kind of content problem, each asserting the message and its path:line."""
+
+import io
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from jiandu.build import build_or_report, check
+from tests.conftest import CONF, PROJECT
+
+
+def write(tree: Path, rel: str, text: str) -> None:
+    path = tree / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+
+
+def problems(tree: Path) -> list[str]:
+    out = io.StringIO()
+    status = check(CONF, tree, out=out, JIANDU_AS_OF="2016-06-30")
+    lines = out.getvalue().splitlines()
+    assert status == (1 if len(lines) > 1 else 0)
+    return lines[:-1] if status else []
+
+
+ENTRY = """
+---
+title: 测试条目
+number: 9
+date: 2016-06-01
+departments: [cgj]
+status: 已受理
+---
+正文。
+"""
+
+
+def test_fixture_is_valid(tree):
+    assert problems(tree) == []
+
+
+def test_malformed_yaml(tree):
+    write(tree, "content/column/2016-009.md", """
+        ---
+        title: 测试条目
+        number: 9
+        departments: [cgj
+        status: 已受理
+        ---
+        """)
+    [found] = problems(tree)
+    assert found.startswith("content/column/2016-009.md:5: YAML 格式错误")
+    assert "请检查缩进" in found
+
+
+def test_missing_front_matter(tree):
+    write(tree, "content/column/2016-009.md", "只有正文，没有字段。\n")
+    assert problems(tree) == [
+        "content/column/2016-009.md:1: 文件开头缺少 front matter（以 --- 开始的 YAML 字段区）。"
+        " 第一行应为 ---，字段写完后再用一行 --- 结束。"]
+
+
+def test_missing_key(tree):
+    write(tree, "content/column/2016-009.md", ENTRY.replace("title: 测试条目\n", ""))
+    assert problems(tree) == ["content/column/2016-009.md:2: 缺少必填字段 title（标题）。"]
+
+
+def test_unknown_key_suggests_the_nearest(tree):
+    write(tree, "content/column/2016-009.md", ENTRY.replace("status:", "statu:"))
+    assert problems(tree) == [
+        "content/column/2016-009.md:2: 缺少必填字段 status（办理状态）。",
+        "content/column/2016-009.md:6: 未知字段 statu。 是否指 status？",
+    ]
+
+
+def test_wrong_type(tree):
+    write(tree, "content/column/2016-009.md", ENTRY.replace("number: 9", "number: 第9期"))
+    assert problems(tree) == [
+        "content/column/2016-009.md:3: 字段 number（期号）：应为整数，实际为“第9期”。 请只写数字，例如 9。"]
+
+
+def test_wrong_type_in_nested_list(tree):
+    path = tree / "content/inquiry/2016-01.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "      - text: 年底前调整三处站点", "      - text: [年底前, 调整]"), encoding="utf-8")
+    assert problems(tree) == [
+        "content/inquiry/2016-01.md:22: 字段 segments[2].commitments[1].text（承诺内容）："
+        "应为一段文字，实际为列表。"]
+
+
+@pytest.mark.parametrize("value, message", [
+    ("2016-02-30", "日期不存在：“2016-02-30”。 请核对月份和日期。"),
+    ("2016/6/1", "日期格式无效：“2016/6/1”。 请写成 2017-03-05 这样的格式（年-月-日）。"),
+])
+def test_bad_date(tree, value, message):
+    write(tree, "content/column/2016-009.md", ENTRY.replace("2016-06-01", value))
+    assert problems(tree) == [f"content/column/2016-009.md:4: 字段 date（日期）：{message}"]
+
+
+def test_unknown_department_suggests_the_nearest(tree):
+    write(tree, "content/column/2016-009.md", ENTRY.replace("[cgj]", "[cgj, 市城管]"))
+    assert problems(tree) == [
+        "content/column/2016-009.md:5: 字段 departments[2]（责任部门）：未知部门“市城管”。"
+        " 是否指 市城管局 (cgj)？"]
+
+
+def test_unknown_department_id_in_segment(tree):
+    path = tree / "content/inquiry/2016-01.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("department: 市交通局", "department: jtjj"),
+                    encoding="utf-8")
+    assert problems(tree) == [
+        "content/inquiry/2016-01.md:20: 字段 segments[2].department（责任部门）：未知部门“jtjj”。"
+        " 是否指 市交通局 (jtj)？"]
+
+
+@pytest.mark.parametrize("name", ["濟南市交通運輸局", "济南市交通运输局 ", "（市交通局）", "ＪＴＪ", "交通運輸局"])
+def test_traditional_and_full_width_names_match(tree, name):
+    write(tree, "content/column/2016-009.md", ENTRY.replace("[cgj]", f"['{name}']"))
+    assert problems(tree) == []
+
+
+def test_duplicate_edition_number(tree):
+    write(tree, "content/column/2016-009.md", ENTRY.replace("number: 9", "number: 2"))
+    assert problems(tree) == [
+        "content/column/2016-009.md:3: 2016年第2期民生无小事、件件有人管重复。"
+        " 已在 content/column/2016-002.md:3 使用；请核对期号。"]
+
+
+def test_resolved_before_date(tree):
+    write(tree, "content/column/2016-009.md",
+          ENTRY.replace("status: 已受理", "status: 已办结\nresolved: 2016-05-01"))
+    assert problems(tree) == [
+        "content/column/2016-009.md:7: resolved（办结日期）2016-05-01 早于 date（刊发日期）2016-06-01。"
+        " 请核对两个日期。"]
+
+
+def test_closed_entry_needs_resolved(tree):
+    write(tree, "content/column/2016-009.md", ENTRY.replace("status: 已受理", "status: 已办结"))
+    assert problems(tree) == [
+        "content/column/2016-009.md:6: 状态为已办结时必须填写 resolved（办结日期）。 例如 resolved: 2017-05-20。"]
+
+
+def test_kept_commitment_needs_checked(tree):
+    path = tree / "content/inquiry/2016-01.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("        checked: 2016-03-25\n", ""),
+                    encoding="utf-8")
+    assert problems(tree) == [
+        "content/inquiry/2016-01.md:11: 状态为已兑现的承诺必须填写 checked（核实日期）。"
+        " 请填写核实兑现情况的日期，例如 checked: 2017-06-30。"]
+
+
+def test_evidence_pointing_at_nothing(tree):
+    path = tree / "content/inquiry/2016-01.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("column/2016-002", "column/2016-003"),
+                    encoding="utf-8")
+    assert problems(tree) == [
+        "content/inquiry/2016-01.md:15: 链接目标 column/2016-003 不存在。 是否指 column/2016-004？"]
+
+
+def test_follow_up_pointing_at_missing_segment(tree):
+    write(tree, "content/column/2016-009.md", ENTRY.replace("status:", "follow_up: inquiry/2016-01#q5\nstatus:"))
+    assert problems(tree) == [
+        "content/column/2016-009.md:6: 链接目标 inquiry/2016-01#q5 不存在。 是否指 inquiry/2016-01#q2？"]
+
+
+def test_malformed_reference(tree):
+    write(tree, "content/column/2016-009.md", ENTRY.replace("status:", "follow_up: 第1期问政\nstatus:"))
+    assert problems(tree) == [
+        "content/column/2016-009.md:6: 字段 follow_up（跟进的问政环节）：链接“第1期问政”格式无效。"
+        " 请写成 column/2017-045、inquiry/2017-03#q1 或以 https:// 开头的网址。"]
+
+
+def test_successor_pointing_at_nothing(tree):
+    path = tree / "content/departments.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("successor: sh-zhzf", "successor: sh-zhzf2"),
+                    encoding="utf-8")
+    assert problems(tree) == [
+        "content/departments.yml:34: successor（承接部门）“sh-zhzf2”不存在。 是否指 商河县执法局 (sh-zhzf)？"]
+
+
+def test_registry_problems(tree):
+    path = tree / "content/departments.yml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("  level: 镇街\n  parent: hy\n", "  level: 镇街\n")  # hy-zxj loses its parent
+    text = text.replace("  aliases: [交通运输局]", "  aliases: [城管局]")  # alias taken by cgj
+    text = text.replace("- id: fgj\n  name: 济南市房产管理局\n  short: 市房管局\n  level: 市直部门",
+                        "- id: fgj\n  name: 济南市房产管理局\n  short: 市房管局\n  level: 市级")
+    path.write_text(text, encoding="utf-8")
+    found = problems(tree)
+    assert "content/departments.yml:12: 名称或别名“城管局”与部门 cgj 重复。 见第 7 行；每个别名在名录中只能出现一次。" in found
+    assert "content/departments.yml:16: 字段 [3].level（层级）：取值“市级”无效。 可选值：市直部门、区县、区县部门、镇街。" in found
+    assert "content/departments.yml:43: 部门 hy-zxj 的层级为镇街，缺少 parent（所属区县）。" in found
+
+
+def test_every_problem_in_one_run(tree):
+    write(tree, "content/column/2016-009.md", ENTRY.replace("number: 9", "number: 九"))
+    write(tree, "content/column/2016-010.md", ENTRY.replace("number: 9", "number: 10")
+          .replace("[cgj]", "[不存在的部门]").replace("2016-06-01", "2016-13-01"))
+    found = problems(tree)
+    assert [line.split(": ")[0] for line in found] == [
+        "content/column/2016-009.md:3",
+        "content/column/2016-010.md:4",
+        "content/column/2016-010.md:5",
+    ]
+
+
+def test_invalid_content_builds_nothing(tree, tmp_path):
+    output = tmp_path / "site"
+    output.mkdir()
+    (output / "live.html").write_text("previous site", encoding="utf-8")
+    write(tree, "content/column/2016-009.md", ENTRY.replace("[cgj]", "[nobody]"))
+    out = io.StringIO()
+    assert build_or_report(CONF, output, tree, out=out) == 1
+    assert "content/column/2016-009.md:5:" in out.getvalue()
+    assert sorted(p.name for p in output.iterdir()) == ["live.html"]
+    assert not (output.parent / ".site.new").exists()
+
+
+def test_invoke_check_exits_non_zero(tree):
+    for name in ("tasks.py", "pelicanconf.py"):
+        shutil.copy(PROJECT / name, tree / name)
+    (tree / "theme").symlink_to(PROJECT / "theme")
+    write(tree, "content/column/2016-009.md", ENTRY.replace("[cgj]", "[nobody]"))
+    invoke = Path(sys.executable).with_name("invoke")
+    result = subprocess.run([str(invoke), "check"], cwd=tree, capture_output=True, text=True)
+    assert result.returncode == 1, result.stderr
+    assert "content/column/2016-009.md:5: 字段 departments[1]（责任部门）：未知部门“nobody”。" in result.stdout
