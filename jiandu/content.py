@@ -217,10 +217,17 @@ def _links_of(item: Parsed):
 
 
 def _nearest_target(target: str, targets: set[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(target, sorted(targets), n=1, cutoff=0.6)
-    return f"是否指 {close[0]}？" if close else "请检查类别、年份和期号。"
+    """Same kind and year, nearest edition number (and segment); else the closest spelling."""
+    base, _, anchor = target.partition("#")
+    prefix = base[: base.rindex("-") + 1]
+    same_year = sorted(t for t in targets if t.startswith(prefix) and ("#" in t) == bool(anchor))
+    if anchor and any(t.startswith(base + "#") for t in same_year):
+        same_year = [t for t in same_year if t.startswith(base + "#")]
+    if same_year:
+        number = int(base[len(prefix):])
+        best = min(same_year, key=lambda t: (abs(int(t[len(prefix):].split("#")[0]) - number), t))
+        return f"是否指 {best}？"
+    return "请检查类别、年份和期号。"
 
 
 def _build_site(parsed: list[Parsed], registry: Registry, settings: dict) -> Site:

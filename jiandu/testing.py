@@ -12,9 +12,9 @@ EXPECTED = Path("tests/expected")
 FIXTURE_AS_OF = "2016-06-30"
 
 
-def build_fixture_site(project: Path, output: Path, **overrides) -> Path:
+def build_fixture_site(project: Path, output: Path, root: Path | None = None, **overrides) -> Path:
     overrides.setdefault("JIANDU_AS_OF", FIXTURE_AS_OF)
-    build(project / "pelicanconf.py", output, project / FIXTURE, **overrides)
+    build(project / "pelicanconf.py", output, root or project / FIXTURE, **overrides)
     return output
 
 

@@ -158,13 +158,13 @@ def test_evidence_pointing_at_nothing(tree):
     path.write_text(path.read_text(encoding="utf-8").replace("column/2016-002", "column/2016-003"),
                     encoding="utf-8")
     assert problems(tree) == [
-        "content/inquiry/2016-01.md:15: 链接目标 column/2016-003 不存在。 是否指 column/2016-004？"]
+        "content/inquiry/2016-01.md:15: 链接目标 column/2016-003 不存在。 是否指 column/2016-002？"]
 
 
 def test_follow_up_pointing_at_missing_segment(tree):
     write(tree, "content/column/2016-009.md", ENTRY.replace("status:", "follow_up: inquiry/2016-01#q5\nstatus:"))
     assert problems(tree) == [
-        "content/column/2016-009.md:6: 链接目标 inquiry/2016-01#q5 不存在。 是否指 inquiry/2016-01#q2？"]
+        "content/column/2016-009.md:6: 链接目标 inquiry/2016-01#q5 不存在。 是否指 inquiry/2016-01#q1？"]
 
 
 def test_malformed_reference(tree):
