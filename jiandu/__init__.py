@@ -1,13 +1,28 @@
-"""Jiandu: a Pelican plugin that publishes a supervision bureau's accountability record."""
+"""Jiandu: a Pelican plugin that publishes a supervision bureau's accountability record.
+
+This module only wires Pelican's signals to the stages that live in their own modules.
+"""
+
+from pathlib import Path
 
 from pelican import signals
 
 from .generator import JianduGenerator
+
+# Steps run in this order once every page and asset is written (search index, then manifest…).
+# Each is a function (output: Path, pelican_settings: dict) -> None.
+FINALIZE_STEPS: list = []
 
 
 def _generators(pelican):
     return JianduGenerator
 
 
+def _finalized(pelican):
+    for step in FINALIZE_STEPS:
+        step(Path(pelican.output_path), pelican.settings)
+
+
 def register():
     signals.get_generators.connect(_generators)
+    signals.finalized.connect(_finalized)
