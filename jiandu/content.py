@@ -14,13 +14,35 @@ from pathlib import Path
 import markdown
 
 from .model import (
-    COLUMN, COMMITMENT_STATUSES, ENTRY_STATUSES, INQUIRY, KIND_NAMES, ColumnEntry, Commitment,
-    Inquiry, Link, Segment, Site, record_key,
+    COLUMN,
+    COMMITMENT_STATUSES,
+    ENTRY_STATUSES,
+    INQUIRY,
+    KIND_NAMES,
+    ColumnEntry,
+    Commitment,
+    Inquiry,
+    Link,
+    Segment,
+    Site,
+    StatusChange,
+    record_key,
 )
 from .problems import ContentError, Problems
 from .registry import DISTRICT, Registry, load_registry
 from .schema import (
-    Bool, Choice, Context, Custom, Date, Integer, Invalid, ListOf, Schema, Struct, Text, Url,
+    Bool,
+    Choice,
+    Context,
+    Custom,
+    Date,
+    Integer,
+    Invalid,
+    ListOf,
+    Schema,
+    Struct,
+    Text,
+    Url,
 )
 from .source import SourceFile, read_markdown
 
@@ -52,12 +74,22 @@ def _reference(value, ctx: Context) -> Link:
     return Link(target, target.replace("#", "/#", 1) if anchor else target + "/")
 
 
+def _history_schema(statuses: tuple[str, ...]) -> ListOf:
+    item = Schema([
+        ("date", Date("日期", required=True)),
+        ("status", Choice("状态", required=True, options=statuses)),
+        ("note", Text("说明")),
+    ])
+    return ListOf("状态记录", item=Struct("状态记录", schema=item))
+
+
 COMMITMENT_SCHEMA = Schema([
     ("text", Text("承诺内容", required=True)),
     ("due", Date("承诺期限")),
     ("status", Choice("状态", required=True, options=COMMITMENT_STATUSES)),
     ("checked", Date("核实日期")),
     ("evidence", Custom("佐证", func=_reference)),
+    ("history", _history_schema(COMMITMENT_STATUSES)),
 ])
 
 SEGMENT_SCHEMA = Schema([
@@ -91,6 +123,7 @@ SCHEMAS = {
         ("status", Choice("办理状态", required=True, options=ENTRY_STATUSES)),
         ("resolved", Date("办结日期")),
         ("follow_up", Custom("跟进的问政环节", func=_reference)),
+        ("history", _history_schema(ENTRY_STATUSES)),
     ]),
 }
 
@@ -124,7 +157,7 @@ def load_site(root: Path, settings: dict | None = None) -> Site:
     settings = settings or {}
     problems = Problems()
     content = root / settings.get("JIANDU_CONTENT", "content")
-    shown = lambda p: p.relative_to(root).as_posix()  # noqa: E731
+    shown = lambda p: p.relative_to(root).as_posix()
     registry = load_registry(content / "departments.yml", shown(content / "departments.yml"), problems)
     parsed = [
         item
@@ -166,6 +199,7 @@ def _check_inquiry(item: Parsed, problems: Problems) -> None:
                 problems.add(item.source.path, c["_line"],
                              "状态为已兑现的承诺必须填写 checked（核实日期）。",
                              "请填写核实兑现情况的日期，例如 checked: 2017-06-30。")
+            _check_history(item, c, problems)
 
 
 def _check_entry(item: Parsed, problems: Problems) -> None:
@@ -177,6 +211,27 @@ def _check_entry(item: Parsed, problems: Problems) -> None:
         problems.add(path, item.line("resolved"),
                      f"resolved（办结日期）{v['resolved']} 早于 date（刊发日期）{v['date']}。",
                      "请核对两个日期。")
+    _check_history(item, v, problems)
+
+
+def _check_history(item: Parsed, values: dict, problems: Problems) -> None:
+    """History runs in date order, and its last status is the current `status`."""
+    history = values.get("history") or []
+    at = lambda *k: item.source.meta.line(values["_key"] + ("history",) + k)
+    for i in range(1, len(history)):
+        if history[i]["date"] and history[i - 1]["date"] and history[i]["date"] < history[i - 1]["date"]:
+            problems.add(item.source.path, at(i, "date"),
+                         f"状态记录的日期 {history[i]['date']} 早于上一条 {history[i - 1]['date']}。",
+                         "history 中的各条记录应按日期从早到晚排列。")
+    start = item.values["date"]
+    if history and start and history[0]["date"] and history[0]["date"] < start:
+        problems.add(item.source.path, at(0, "date"),
+                     f"状态记录的日期 {history[0]['date']} 早于本期日期 {start}。", "请核对日期。")
+    last = history[-1]["status"] if history else None
+    if last and values["status"] and last != values["status"]:
+        problems.add(item.source.path, at(len(history) - 1, "status"),
+                     f"最后一条状态记录为“{last}”，与当前状态 status“{values['status']}”不一致。",
+                     "请更新 status，或在 history 末尾补记最新状态。")
 
 
 def _check_editions(parsed: list[Parsed], problems: Problems) -> None:
@@ -240,7 +295,7 @@ def _build_site(parsed: list[Parsed], registry: Registry, settings: dict) -> Sit
         body = md.reset().convert(item.source.body)
         records[item.kind].append(
             _inquiry(item, body, program) if item.kind == INQUIRY else _entry(item, body))
-    order = lambda r: (r.year, r.number)  # noqa: E731
+    order = lambda r: (r.year, r.number)
     latest = max((r.date for rs in records.values() for r in rs), default=None)
     return Site(
         departments=dict(sorted(registry.by_id.items())),
@@ -263,7 +318,8 @@ def _inquiry(item: Parsed, body: str, program: str) -> Inquiry:
         Segment(id=s["id"], topic=s["topic"], department=s["department"], respondent=s["respondent"],
                 commitments=tuple(
                     Commitment(text=c["text"], status=c["status"], due=c["due"],
-                               checked=c["checked"], evidence=c["evidence"])
+                               checked=c["checked"], evidence=c["evidence"],
+                               history=_history(c))
                     for c in s["commitments"] or []))
         for s in v["segments"])
     return Inquiry(**_common(item, body), program=v["program"] or program, video=v["video"],
@@ -274,6 +330,11 @@ def _entry(item: Parsed, body: str) -> ColumnEntry:
     v = item.values
     return ColumnEntry(**_common(item, body), departments=tuple(dict.fromkeys(v["departments"])),
                        status=v["status"], district=v["district"], category=v["category"],
-                       source=v["source"], resolved=v["resolved"], follow_up=v["follow_up"])
+                       source=v["source"], resolved=v["resolved"], follow_up=v["follow_up"],
+                       history=_history(v))
+
+
+def _history(values: dict) -> tuple[StatusChange, ...]:
+    return tuple(StatusChange(h["date"], h["status"], h["note"]) for h in values["history"] or [])
 
 

@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from pypinyin import lazy_pinyin
+
 from .model import (
-    COLUMN, INQUIRY, LEVELS, OVERDUE, ColumnEntry, Commitment, Department, Inquiry, Record,
-    Segment, Site,
+    COLUMN,
+    COMMITMENT_STATUSES,
+    ENTRY_STATUSES,
+    INQUIRY,
+    LEVELS,
+    OVERDUE,
+    ColumnEntry,
+    Commitment,
+    Department,
+    Inquiry,
+    Record,
+    Segment,
+    Site,
 )
+
+LEDGER_STATUSES = (*COMMITMENT_STATUSES, OVERDUE)
+STATUS_SLUGS = {
+    "已兑现": "kept", "推进中": "in-progress", "未启动": "not-started", OVERDUE: "overdue",
+    "已受理": "accepted", "办理中": "in-hand", "已办结": "closed",
+}
 
 
 @dataclass(frozen=True)
@@ -49,6 +69,7 @@ class DepartmentFacts:
     entries: list[ColumnEntry] = field(default_factory=list)
     commitments: list[CommitmentRef] = field(default_factory=list)
     predecessors: list[Department] = field(default_factory=list)
+    lineage: list[Department] = field(default_factory=list)  # all predecessors, nearest first
     children: list[Department] = field(default_factory=list)  # for a 区县: its departments and streets
 
     @property
@@ -63,14 +84,42 @@ class YearCount:
     entries: int
 
 
+@dataclass(frozen=True)
+class Slot:
+    """One edition number in the archive: the record, or None for a gap in the numbering."""
+
+    kind: str
+    year: int
+    number: int
+    record: Record | None
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    slug: str
+    entries: tuple[ColumnEntry, ...]
+
+    @property
+    def url(self) -> str:
+        return f"categories/{self.slug}/"
+
+
 @dataclass
 class Indexes:
     records: dict[str, Record]
     segments: dict[str, SegmentRef]
+    commitments: list[CommitmentRef]
     by_department: dict[str, DepartmentFacts]
     by_year: dict[str, dict[int, list[Record]]]
     years: list[YearCount]
     follow_ups: dict[str, list[ColumnEntry]]  # segment key -> entries that follow it up
+    evidence_for: dict[str, list[CommitmentRef]]  # record key -> commitments citing it
+    commitments_by_status: dict[str, list[CommitmentRef]]
+    entries_by_status: dict[str, list[ColumnEntry]]
+    entries_by_district: dict[str, list[ColumnEntry]]
+    categories: dict[str, Category]  # by name
+    archive: dict[int, list[Slot]]  # year -> slots of both kinds, in edition order
     directory: list[tuple[str, list]]  # (level heading, departments or (district, children) pairs)
 
 
@@ -82,15 +131,7 @@ def effective_status(commitment: Commitment, as_of: date) -> str:
 
 def build_indexes(site: Site) -> Indexes:
     facts = {d.id: DepartmentFacts(d) for d in site.departments.values()}
-    segments: dict[str, SegmentRef] = {}
-    for inquiry in site.inquiries:
-        for seg in inquiry.segments:
-            ref = SegmentRef(inquiry, seg)
-            segments[ref.key] = ref
-            facts[seg.department].segments.append(ref)
-            facts[seg.department].commitments.extend(
-                CommitmentRef(inquiry, seg, c, effective_status(c, site.as_of))
-                for c in seg.commitments)
+    segments, commitments = _index_sessions(site, facts)
     follow_ups: dict[str, list[ColumnEntry]] = defaultdict(list)
     for entry in site.entries:
         for dept_id in entry.departments:
@@ -98,15 +139,50 @@ def build_indexes(site: Site) -> Indexes:
         if entry.follow_up:
             follow_ups[entry.follow_up.target].append(entry)
     _link_lineage(site, facts)
+    evidence_for: dict[str, list[CommitmentRef]] = defaultdict(list)
+    for ref in commitments:
+        if ref.commitment.evidence and not ref.commitment.evidence.external:
+            evidence_for[ref.commitment.evidence.target].append(ref)
     return Indexes(
         records={r.key: r for r in (*site.inquiries, *site.entries)},
         segments=segments,
+        commitments=commitments,
         by_department=facts,
         by_year=_by_year(site),
         years=_year_counts(site),
         follow_ups=dict(follow_ups),
+        evidence_for=dict(evidence_for),
+        commitments_by_status=_group(commitments, LEDGER_STATUSES, lambda c: c.status),
+        entries_by_status=_group(site.entries, ENTRY_STATUSES, lambda e: e.status),
+        entries_by_district=_group([e for e in site.entries if e.district],
+                                   sorted({e.district for e in site.entries if e.district}),
+                                   lambda e: e.district),
+        categories=_categories(site.entries),
+        archive=_archive(site),
         directory=_directory(site, facts),
     )
+
+
+def _index_sessions(site: Site, facts: dict[str, DepartmentFacts]):
+    segments: dict[str, SegmentRef] = {}
+    commitments: list[CommitmentRef] = []
+    for inquiry in site.inquiries:
+        for seg in inquiry.segments:
+            ref = SegmentRef(inquiry, seg)
+            segments[ref.key] = ref
+            facts[seg.department].segments.append(ref)
+            refs = [CommitmentRef(inquiry, seg, c, effective_status(c, site.as_of))
+                    for c in seg.commitments]
+            facts[seg.department].commitments.extend(refs)
+            commitments.extend(refs)
+    return segments, commitments
+
+
+def _group(items, keys, key_of) -> dict:
+    groups = {k: [] for k in keys}
+    for item in items:
+        groups[key_of(item)].append(item)
+    return groups
 
 
 def _link_lineage(site: Site, facts: dict[str, DepartmentFacts]) -> None:
@@ -115,6 +191,12 @@ def _link_lineage(site: Site, facts: dict[str, DepartmentFacts]) -> None:
             facts[dept.successor].predecessors.append(dept)
         if dept.parent:
             facts[dept.parent].children.append(dept)
+    for f in facts.values():
+        queue = list(f.predecessors)
+        while queue:  # the registry rejects cycles, so this ends
+            dept = queue.pop(0)
+            f.lineage.append(dept)
+            queue.extend(facts[dept.id].predecessors)
 
 
 def _by_year(site: Site) -> dict[str, dict[int, list[Record]]]:
@@ -126,17 +208,44 @@ def _by_year(site: Site) -> dict[str, dict[int, list[Record]]]:
 
 
 def _year_counts(site: Site) -> list[YearCount]:
-    years = sorted({r.year for r in (*site.inquiries, *site.entries)}, reverse=True)
-    inquiries = defaultdict(int, _count(site.inquiries))
-    entries = defaultdict(int, _count(site.entries))
-    return [YearCount(y, inquiries[y], entries[y]) for y in years]
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for r in site.inquiries:
+        counts[r.year][0] += 1
+    for r in site.entries:
+        counts[r.year][1] += 1
+    return [YearCount(y, *counts[y]) for y in sorted(counts, reverse=True)]
 
 
-def _count(records) -> dict[int, int]:
-    out: dict[int, int] = defaultdict(int)
-    for r in records:
-        out[r.year] += 1
-    return out
+def _archive(site: Site) -> dict[int, list[Slot]]:
+    """Every number from 1 to the highest published in each year, so that gaps stay visible."""
+    out: dict[int, list[Slot]] = defaultdict(list)
+    for kind, records in ((INQUIRY, site.inquiries), (COLUMN, site.entries)):
+        by_year: dict[int, dict[int, Record]] = defaultdict(dict)
+        for r in records:
+            by_year[r.year][r.number] = r
+        for year, numbered in by_year.items():
+            out[year] += [Slot(kind, year, n, numbered.get(n)) for n in range(1, max(numbered) + 1)]
+    return dict(sorted(out.items(), reverse=True))
+
+
+def _categories(entries) -> dict[str, Category]:
+    names = sorted({e.category for e in entries if e.category})
+    slugs: dict[str, str] = {}
+    for name in names:
+        base = slugify(name)
+        slug, n = base, 2
+        while slug in slugs.values():
+            slug, n = f"{base}-{n}", n + 1
+        slugs[name] = slug
+    grouped = _group([e for e in entries if e.category], names, lambda e: e.category)
+    return {name: Category(name, slugs[name], tuple(grouped[name])) for name in names}
+
+
+def slugify(text: str) -> str:
+    """A URL-safe slug: pinyin for Chinese, lower-case ASCII elsewhere."""
+    words = lazy_pinyin(text, errors=lambda chars: [re.sub(r"[^a-z0-9]+", "-", chars.lower())])
+    slug = re.sub(r"-+", "-", "-".join(w for w in words if w.strip("-")))
+    return slug.strip("-") or "c"
 
 
 def _directory(site: Site, facts: dict[str, DepartmentFacts]) -> list[tuple[str, list]]:

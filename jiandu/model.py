@@ -46,12 +46,20 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True)
+class StatusChange:
+    date: date
+    status: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Commitment:
     text: str
     status: str
     due: date | None = None
     checked: date | None = None
     evidence: Link | None = None
+    history: tuple[StatusChange, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +96,14 @@ class Record:
     def edition(self) -> str:
         return f"{self.year}年第{self.number}期"
 
+    @property
+    def updated(self) -> date:
+        """The last date anything about the record changed: its date or its latest history item."""
+        return max((change.date for change in self.history_items()), default=self.date)
+
+    def history_items(self) -> tuple[StatusChange, ...]:
+        return ()
+
 
 @dataclass(frozen=True, slots=True)
 class Inquiry(Record):
@@ -99,6 +115,9 @@ class Inquiry(Record):
     def departments(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(s.department for s in self.segments))
 
+    def history_items(self) -> tuple[StatusChange, ...]:
+        return tuple(h for s in self.segments for c in s.commitments for h in c.history)
+
 
 @dataclass(frozen=True, slots=True)
 class ColumnEntry(Record):
@@ -109,6 +128,10 @@ class ColumnEntry(Record):
     source: str | None = None
     resolved: date | None = None
     follow_up: Link | None = None
+    history: tuple[StatusChange, ...] = ()
+
+    def history_items(self) -> tuple[StatusChange, ...]:
+        return self.history
 
 
 @dataclass(frozen=True)

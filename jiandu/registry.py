@@ -179,12 +179,12 @@ def _check_links(rows: list[dict], registry: Registry, shown: str, problems: Pro
                          f"部门 {row['id']} 的层级为{row['level']}，缺少 parent（所属区县）。")
         if row["parent"]:
             _check_parent(row, registry, shown, problems)
-        if row["successor"]:
-            if row["successor"] == row["id"] or row["successor"] not in registry.by_id:
-                near = registry.suggest(row["successor"])
-                hint = f"是否指 {near.label} ({near.id})？" if near else ""
-                problems.add(shown, row["_at"]("successor"),
-                             f"successor（承接部门）“{row['successor']}”不存在。", hint)
+        successor = row["successor"]
+        if successor and (successor == row["id"] or successor not in registry.by_id):
+            near = registry.suggest(successor)
+            hint = f"是否指 {near.label} ({near.id})？" if near else ""
+            problems.add(shown, row["_at"]("successor"),
+                         f"successor（承接部门）“{successor}”不存在。", hint)
     _check_successor_cycles(rows, registry, shown, problems)
 
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
-from functools import partial
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 
-from .indexes import Indexes, effective_status
+from .charts import bar_chart
+from .indexes import LEDGER_STATUSES, STATUS_SLUGS, Indexes, effective_status
 from .model import COLUMN, INQUIRY, KIND_NAMES, KIND_SHORT, OVERDUE, Site
-from .pages import Page
+from .pages import DataFile, Page
 
 STATUS_MODIFIERS = {
     "已兑现": "done", "已办结": "done", "推进中": "progress", "办理中": "progress",
@@ -53,7 +54,8 @@ def make_env(theme: Path) -> Environment:
         undefined=StrictUndefined,
     )
     env.globals.update(url=_url, KIND_NAMES=KIND_NAMES, KIND_SHORT=KIND_SHORT,
-                       INQUIRY=INQUIRY, COLUMN=COLUMN)
+                       INQUIRY=INQUIRY, COLUMN=COLUMN, STATUS_SLUGS=STATUS_SLUGS,
+                       LEDGER_STATUSES=LEDGER_STATUSES, bar_chart=bar_chart)
     env.filters.update(date_cn=date_cn, status_modifier=lambda s: STATUS_MODIFIERS.get(s, "pending"))
     return env
 
@@ -83,10 +85,16 @@ def render_page(env: Environment, page: Page, shared: dict) -> bytes:
     return html.encode("utf-8")
 
 
-def write_site(output: Path, pages: list[Page], env: Environment, shared: dict, css: bytes) -> None:
+def render_output(env: Environment, page: Page | DataFile, shared: dict) -> bytes:
+    if isinstance(page, DataFile):
+        return page.produce(shared["site"], shared["idx"], *page.args)
+    return render_page(env, page, shared)
+
+
+def write_site(output: Path, pages: list, env: Environment, shared: dict, css: bytes) -> None:
     _write(output / CSS_BUNDLE, css)
     for page in pages:
-        _write(output / page.path, render_page(env, page, shared))
+        _write(output / page.path, render_output(env, page, shared))
 
 
 def _write(target: Path, data: bytes) -> None:

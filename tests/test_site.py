@@ -29,26 +29,27 @@ def test_every_record_and_department_has_a_page(fixture_site):
 def test_department_page_lists_exactly_its_records(fixture_site):
     soup = page(fixture_site, "departments/cgj")
     assert soup.h1.get_text() == "济南市城市管理局"
-    assert hrefs(soup, "#segments + ul a") == ["../../inquiry/2016-01/#q1"]
-    assert hrefs(soup, "section[aria-labelledby=entries] .jd-card__title a") == [
+    assert hrefs(soup, "#cgj-segments + ul a") == ["../../inquiry/2016-01/#q1"]
+    assert hrefs(soup, "section[aria-labelledby=cgj-entries] .jd-card__title a") == [
         "../../column/2016-001/", "../../column/2016-002/"]
-    rows = soup.select("section[aria-labelledby=commitments] tbody tr")
-    assert [r.select_one("td[data-label=承诺内容]").get_text() for r in rows] == [
+    rows = soup.select("section[aria-labelledby=cgj-commitments] tbody tr")
+    assert [r.select_one(".jd-commitment__text").get_text() for r in rows] == [
         "一个月内完成夜市规范整治", "建立占道经营长效巡查机制"]
 
 
 def test_department_page_shows_commitment_status_with_overdue(fixture_site):
-    rows = page(fixture_site, "departments/cgj").select("section[aria-labelledby=commitments] tbody tr")
-    assert [r.select_one(".jd-tag").get_text() for r in rows] == ["已兑现", "逾期"]
-    assert "jd-tag--overdue" in rows[1].select_one(".jd-tag")["class"]
+    rows = page(fixture_site, "departments/cgj").select("section[aria-labelledby=cgj-commitments] tbody tr")
+    tags = [r.select_one("td[data-label=状态] .jd-tag") for r in rows]
+    assert [t.get_text() for t in tags] == ["已兑现", "逾期"]
+    assert "jd-tag--overdue" in tags[1]["class"]
 
 
 def test_street_and_alias_references_land_on_the_right_department(fixture_site):
     street = page(fixture_site, "departments/hy-zxj")
-    assert hrefs(street, ".jd-card__title a") == ["../../column/2016-001/"]
+    assert hrefs(street, "section[aria-labelledby=hy-zxj-entries] .jd-card__title a") == ["../../column/2016-001/"]
     # 2016-02 names its department in Traditional characters.
     housing = page(fixture_site, "departments/fgj")
-    assert hrefs(housing, "#segments + ul a") == ["../../inquiry/2016-02/#wy"]
+    assert hrefs(housing, "#fgj-segments + ul a") == ["../../inquiry/2016-02/#wy"]
 
 
 def test_merged_department_links_both_ways(fixture_site):
@@ -56,7 +57,7 @@ def test_merged_department_links_both_ways(fixture_site):
     assert "已于" in old.select_one(".jd-notice").get_text()
     assert hrefs(old, ".jd-notice a") == ["../sh-zhzf/"]
     new = page(fixture_site, "departments/sh-zhzf")
-    facts = {dt.get_text(): dd for dt, dd in zip(new.select("dl.jd-facts dt"), new.select("dl.jd-facts dd"))}
+    facts = {dt.get_text(): dd for dt, dd in zip(new.select("dl.jd-facts dt"), new.select("dl.jd-facts dd"), strict=True)}
     assert hrefs(facts["前身部门"], "a") == ["../sh-cgzf/"]
 
 
@@ -65,8 +66,9 @@ def test_session_segments_have_anchors_departments_and_tags(fixture_site):
     sections = soup.select("section.jd-segment")
     assert [s["id"] for s in sections] == ["q1", "q2"]
     assert hrefs(sections[0], ".jd-segment__who a") == ["../../departments/cgj/"]
-    assert [t.get_text() for t in sections[0].select(".jd-tag")] == ["已兑现", "逾期"]
-    assert [t.get_text() for t in sections[1].select(".jd-tag")] == ["未启动"]
+    status = "td[data-label=状态] .jd-tag"
+    assert [t.get_text() for t in sections[0].select(status)] == ["已兑现", "逾期"]
+    assert [t.get_text() for t in sections[1].select(status)] == ["未启动"]
     assert hrefs(soup, "nav.jd-toc a") == ["#q1", "#q2"]
     assert soup.select_one(".jd-sample-notice") is not None  # marked sample: true
     assert page(fixture_site, "inquiry/2016-02").select_one(".jd-sample-notice") is None
@@ -81,9 +83,9 @@ def test_follow_up_links_both_ways(fixture_site):
 
 def test_home_counts_per_year_and_latest(fixture_site):
     soup = parse(fixture_site / "index.html")
-    assert [li.get_text() for li in soup.select("ul.jd-years li")] == ["2016年：电视问政 2 期，专栏 3 期"]
+    assert [li.get_text() for li in soup.select("ul.jd-years li")] == ["2016年：电视问政 2 期，专栏 4 期"]
     assert hrefs(soup, "section[aria-labelledby=latest-column] .jd-card__title a") == [
-        "column/2016-004/", "column/2016-002/", "column/2016-001/"]
+        "column/2016-005/", "column/2016-004/", "column/2016-002/", "column/2016-001/"]
 
 
 def test_directory_groups_by_level_and_district(fixture_site):

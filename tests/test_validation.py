@@ -88,7 +88,7 @@ def test_wrong_type_in_nested_list(tree):
     path.write_text(path.read_text(encoding="utf-8").replace(
         "      - text: 年底前调整三处站点", "      - text: [年底前, 调整]"), encoding="utf-8")
     assert problems(tree) == [
-        "content/inquiry/2016-01.md:22: 字段 segments[2].commitments[1].text（承诺内容）："
+        "content/inquiry/2016-01.md:28: 字段 segments[2].commitments[1].text（承诺内容）："
         "应为一段文字，实际为列表。"]
 
 
@@ -113,7 +113,7 @@ def test_unknown_department_id_in_segment(tree):
     path.write_text(path.read_text(encoding="utf-8").replace("department: 市交通局", "department: jtjj"),
                     encoding="utf-8")
     assert problems(tree) == [
-        "content/inquiry/2016-01.md:20: 字段 segments[2].department（责任部门）：未知部门“jtjj”。"
+        "content/inquiry/2016-01.md:26: 字段 segments[2].department（责任部门）：未知部门“jtjj”。"
         " 是否指 市交通局 (jtj)？"]
 
 
