@@ -229,3 +229,38 @@ def test_invoke_check_exits_non_zero(tree):
     result = subprocess.run([str(invoke), "check"], cwd=tree, capture_output=True, text=True)
     assert result.returncode == 1, result.stderr
     assert "content/column/2016-009.md:5: 字段 departments[1]（责任部门）：未知部门“nobody”。" in result.stdout
+
+
+HISTORY = """
+history:
+  - date: 2016-06-02
+    status: 已受理
+  - date: {second}
+    status: {last}
+"""
+
+
+def test_history_out_of_date_order(tree):
+    write(tree, "content/column/2016-009.md", ENTRY.replace(
+        "status: 已受理\n", "status: 办理中\n" + HISTORY.format(second="2016-06-01", last="办理中").lstrip("\n")))
+    assert problems(tree) == [
+        "content/column/2016-009.md:10: 状态记录的日期 2016-06-01 早于上一条 2016-06-02。"
+        " history 中的各条记录应按日期从早到晚排列。"]
+
+
+def test_history_last_status_differs_from_status(tree):
+    write(tree, "content/column/2016-009.md", ENTRY.replace(
+        "status: 已受理\n", "status: 已受理\n" + HISTORY.format(second="2016-06-05", last="办理中").lstrip("\n")))
+    assert problems(tree) == [
+        "content/column/2016-009.md:11: 最后一条状态记录为“办理中”，与当前状态 status“已受理”不一致。"
+        " 请更新 status，或在 history 末尾补记最新状态。"]
+
+
+def test_commitment_history_checked_like_entries(tree):
+    path = tree / "content/inquiry/2016-01.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "          - date: 2016-04-01\n            status: 推进中", "          - date: 2016-04-01\n            status: 已兑现"),
+        encoding="utf-8")
+    assert problems(tree) == [
+        "content/inquiry/2016-01.md:23: 最后一条状态记录为“已兑现”，与当前状态 status“推进中”不一致。"
+        " 请更新 status，或在 history 末尾补记最新状态。"]
