@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import markdown
@@ -23,12 +24,13 @@ from .model import (
     Commitment,
     Inquiry,
     Link,
+    Record,
     Segment,
     Site,
     StatusChange,
     record_key,
 )
-from .problems import ContentError, Problems
+from .problems import ContentError, Problem, Problems
 from .registry import DISTRICT, Registry, load_registry
 from .schema import (
     Bool,
@@ -151,25 +153,113 @@ class Parsed:
     def line(self, *key) -> int:
         return self.source.meta.line(key)
 
+    def release(self) -> None:
+        """Drop the raw text and data; cross-file checks need only values and lines."""
+        self.source.body = ""
+        self.source.meta.data = None
+
+
+@dataclass
+class FileResult:
+    """One file after stage one. The live preview keeps it until the file changes."""
+
+    stamp: tuple[int, int]  # (mtime_ns, size) when read
+    parsed: Parsed | None
+    problems: list[Problem]
+    record: Record | None  # built only when the file has no problem of its own
+
+
+class ContentTree:
+    """The content folder: read once, then re-read file by file as files change."""
+
+    def __init__(self, root: Path, settings: dict | None = None):
+        self.root = root
+        self.settings = settings or {}
+        self.folder = root / self.settings.get("JIANDU_CONTENT", "content")
+        self.registry: Registry | None = None
+        self.registry_problems: list[Problem] = []
+        self.registry_stamp: tuple[int, int] | None = None
+        self.files: dict[str, FileResult] = {}
+
+    def shown(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def refresh(self, progress=None) -> set[str]:
+        """Re-read what changed on disk; return the shown paths of files read again or gone."""
+        registry_file = self.folder / "departments.yml"
+        stamp = _stamp(registry_file)
+        if self.registry is None or stamp != self.registry_stamp:
+            problems = Problems()
+            self.registry = load_registry(registry_file, self.shown(registry_file), problems)
+            self.registry_problems, self.registry_stamp = problems.items, stamp
+            self.files = {}  # department references resolve against the registry: read all again
+        current = {self.shown(f): (kind, f) for kind in (INQUIRY, COLUMN)
+                   for f in sorted((self.folder / kind).glob("*.md"))}
+        gone = set(self.files) - set(current)
+        for path in gone:
+            del self.files[path]
+        stale = [(path, kind, f) for path, (kind, f) in current.items()
+                 if path not in self.files or self.files[path].stamp != _stamp(f)]
+        self.files.update(read_files(stale, self.registry, self.settings, progress))
+        self.files = dict(sorted(self.files.items()))
+        return gone | {path for path, _, _ in stale}
+
+    def site(self) -> Site:
+        """Cross-file checks over every file, then the Site; ContentError if anything is wrong."""
+        problems = Problems(list(self.registry_problems))
+        for result in self.files.values():
+            problems.items.extend(result.problems)
+        parsed = [r.parsed for r in self.files.values() if r.parsed]
+        _check_editions(parsed, problems)
+        _check_links(parsed, problems)
+        if problems:
+            raise ContentError(problems)
+        return _assemble([r.record for r in self.files.values()], self.registry, self.settings)
+
 
 def load_site(root: Path, settings: dict | None = None) -> Site:
     """Read and validate the whole content tree under `root` (the project folder)."""
-    settings = settings or {}
+    tree = ContentTree(root, settings)
+    tree.refresh()
+    return tree.site()
+
+
+def _stamp(file: Path) -> tuple[int, int] | None:
+    try:
+        st = file.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+def read_files(files: list[tuple[str, str, Path]], registry: Registry, settings: dict,
+               progress=None) -> dict[str, FileResult]:
+    """Stage one for each file; large batches are spread over worker processes."""
+    from .workers import run_split
+
+    def one(item):
+        path, kind, file = item
+        return path, read_file(kind, file, path, registry, settings)
+
+    return dict(run_split(one, files, progress=progress, label="读取"))
+
+
+def read_file(kind: str, file: Path, shown: str, registry: Registry, settings: dict) -> FileResult:
     problems = Problems()
-    content = root / settings.get("JIANDU_CONTENT", "content")
-    shown = lambda p: p.relative_to(root).as_posix()
-    registry = load_registry(content / "departments.yml", shown(content / "departments.yml"), problems)
-    parsed = [
-        item
-        for kind in (INQUIRY, COLUMN)
-        for file in sorted((content / kind).glob("*.md"))
-        if (item := _parse_file(kind, file, shown(file), registry, problems))
-    ]
-    _check_editions(parsed, problems)
-    _check_links(parsed, problems)
-    if problems:
-        raise ContentError(problems)
-    return _build_site(parsed, registry, settings)
+    stamp = _stamp(file)
+    parsed = _parse_file(kind, file, shown, registry, problems)
+    record = None
+    if parsed and not problems:
+        body = _markdown().reset().convert(parsed.source.body)
+        record = _inquiry(parsed, body, settings) if kind == INQUIRY else _entry(parsed, body)
+    if parsed:
+        parsed.release()
+    return FileResult(stamp, parsed, problems.items, record)
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> markdown.Markdown:
+    return markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
 
 
 def _parse_file(kind, file, shown, registry: Registry, problems: Problems) -> Parsed | None:
@@ -285,22 +375,15 @@ def _nearest_target(target: str, targets: set[str]) -> str:
     return "请检查类别、年份和期号。"
 
 
-def _build_site(parsed: list[Parsed], registry: Registry, settings: dict) -> Site:
+def _assemble(records: list[Record], registry: Registry, settings: dict) -> Site:
     from .settings import as_of_date
 
-    md = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
-    program = settings.get("JIANDU_PROGRAM", "电视问政")
-    records = {INQUIRY: [], COLUMN: []}
-    for item in parsed:
-        body = md.reset().convert(item.source.body)
-        records[item.kind].append(
-            _inquiry(item, body, program) if item.kind == INQUIRY else _entry(item, body))
     order = lambda r: (r.year, r.number)
-    latest = max((r.date for rs in records.values() for r in rs), default=None)
+    latest = max((r.date for r in records), default=None)
     return Site(
         departments=dict(sorted(registry.by_id.items())),
-        inquiries=tuple(sorted(records[INQUIRY], key=order)),
-        entries=tuple(sorted(records[COLUMN], key=order)),
+        inquiries=tuple(sorted((r for r in records if r.kind == INQUIRY), key=order)),
+        entries=tuple(sorted((r for r in records if r.kind == COLUMN), key=order)),
         as_of=as_of_date(settings, fallback=latest),
         settings=settings,
     )
@@ -312,7 +395,7 @@ def _common(item: Parsed, body: str) -> dict:
                 date=v["date"], path=item.source.path, body_html=body, sample=bool(v["sample"]))
 
 
-def _inquiry(item: Parsed, body: str, program: str) -> Inquiry:
+def _inquiry(item: Parsed, body: str, settings: dict) -> Inquiry:
     v = item.values
     segments = tuple(
         Segment(id=s["id"], topic=s["topic"], department=s["department"], respondent=s["respondent"],
@@ -322,7 +405,8 @@ def _inquiry(item: Parsed, body: str, program: str) -> Inquiry:
                                history=_history(c))
                     for c in s["commitments"] or []))
         for s in v["segments"])
-    return Inquiry(**_common(item, body), program=v["program"] or program, video=v["video"],
+    program = v["program"] or settings.get("JIANDU_PROGRAM", "电视问政")
+    return Inquiry(**_common(item, body), program=program, video=v["video"],
                    segments=segments)
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-
-from pypinyin import lazy_pinyin
 
 from .model import (
     COLUMN,
@@ -52,6 +51,11 @@ class CommitmentRef:
     segment: Segment
     commitment: Commitment
     status: str  # the displayed status: 逾期 replaces the stated one when overdue
+    position: int = 0  # index of the commitment within its segment
+
+    @property
+    def ident(self) -> tuple[str, str, int]:
+        return (self.inquiry.key, self.segment.id, self.position)
 
     @property
     def url(self) -> str:
@@ -171,8 +175,8 @@ def _index_sessions(site: Site, facts: dict[str, DepartmentFacts]):
             ref = SegmentRef(inquiry, seg)
             segments[ref.key] = ref
             facts[seg.department].segments.append(ref)
-            refs = [CommitmentRef(inquiry, seg, c, effective_status(c, site.as_of))
-                    for c in seg.commitments]
+            refs = [CommitmentRef(inquiry, seg, c, effective_status(c, site.as_of), i)
+                    for i, c in enumerate(seg.commitments)]
             facts[seg.department].commitments.extend(refs)
             commitments.extend(refs)
     return segments, commitments
@@ -243,6 +247,11 @@ def _categories(entries) -> dict[str, Category]:
 
 def slugify(text: str) -> str:
     """A URL-safe slug: pinyin for Chinese, lower-case ASCII elsewhere."""
+    # Single-character readings are enough for a stable slug, and skipping pypinyin's phrase
+    # dictionary saves about 45 MB in every build.
+    os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")
+    from pypinyin import lazy_pinyin
+
     words = lazy_pinyin(text, errors=lambda chars: [re.sub(r"[^a-z0-9]+", "-", chars.lower())])
     slug = re.sub(r"-+", "-", "-".join(w for w in words if w.strip("-")))
     return slug.strip("-") or "c"

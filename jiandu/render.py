@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import posixpath
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -26,12 +25,14 @@ def relative_url(page_path: str, target: str) -> str:
     """A link from the page at `page_path` to the site-relative `target`, valid under any prefix."""
     if target.startswith(("http://", "https://", "mailto:", "#")):
         return target
-    path, _, anchor = target.partition("#")
-    here = posixpath.dirname(page_path)
-    rel = posixpath.relpath(path or ".", here or ".")
-    if path.endswith("/") or path == "":
-        rel = "./" if rel == "." else rel + "/"
-    return rel + (f"#{anchor}" if anchor else "")
+    path, sep, anchor = target.partition("#")
+    here = page_path.split("/")[:-1]
+    there = path.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    rel = "../" * (len(here) - common) + "/".join(there[common:])
+    return (rel or "./") + sep + anchor
 
 
 @pass_context
@@ -89,14 +90,3 @@ def render_output(env: Environment, page: Page | DataFile, shared: dict) -> byte
     if isinstance(page, DataFile):
         return page.produce(shared["site"], shared["idx"], *page.args)
     return render_page(env, page, shared)
-
-
-def write_site(output: Path, pages: list, env: Environment, shared: dict, css: bytes) -> None:
-    _write(output / CSS_BUNDLE, css)
-    for page in pages:
-        _write(output / page.path, render_output(env, page, shared))
-
-
-def _write(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
