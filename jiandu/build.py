@@ -59,10 +59,11 @@ def swap_in(fresh: Path, output: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def build_or_report(conf: Path, output: Path, root: Path | None = None, out=sys.stdout) -> int:
+def build_or_report(conf: Path, output: Path, root: Path | None = None, out=sys.stdout,
+                    **overrides) -> int:
     """Build; on invalid content print every problem and return 1, leaving `output` as it was."""
     try:
-        build(conf, output, root)
+        build(conf, output, root, **overrides)
     except ContentError as err:
         print(err.problems.report(), file=out)
         return 1

@@ -47,6 +47,11 @@ class Pipeline:
         written = self.write_all(*self.read())
         return Update(written, [], time.monotonic() - started)
 
+    def adopt(self) -> None:
+        """Take over an output folder that a full build of the same tree just wrote."""
+        site, idx = self.read()
+        self._remember(site, site_pages(site, idx))
+
     def write_all(self, site: Site, idx: Indexes) -> list[str]:
         outputs = site_pages(site, idx)
         self._write(site, idx, outputs)
