@@ -69,10 +69,11 @@ def _saved_at(paths: set[Path]) -> float:
     return max(times, default=time.time())
 
 
-def serve(conf: Path, output: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
+def serve(conf: Path, output: Path, host: str = "127.0.0.1", port: int = 8000,
+          root: Path | None = None, **overrides) -> None:
     from livereload import Server
 
-    preview = Preview(conf, output)
+    preview = Preview(conf, output, root, **overrides)
     preview.rebuild_all()
     stop = threading.Event()
     threading.Thread(target=preview.watch, args=(stop,), daemon=True).start()

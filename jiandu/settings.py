@@ -16,6 +16,7 @@ DEFAULTS = {
     "JIANDU_PROGRAM": "电视问政",  # default name of the televised programme
     "JIANDU_PAGE_SIZE": 50,  # records per list page
     "JIANDU_LATEST": 5,  # records per kind on the home page
+    "JIANDU_SEARCH": True,  # build the search index after the pages (benchmarks turn it off)
     "JIANDU_FEED_SIZE": 50,  # entries per Atom feed, most recently updated first
     "JIANDU_TAG_AUTHORITY": "jiandu.example.gov.cn,2016",  # tag URI authority and date of feed ids
 }
