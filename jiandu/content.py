@@ -7,6 +7,7 @@ a Site; otherwise ContentError carries every problem found.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -184,17 +185,21 @@ class ContentTree:
     def shown(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
+    @property
+    def prefix(self) -> str:
+        return self.shown(self.folder)
+
     def refresh(self, progress=None) -> set[str]:
         """Re-read what changed on disk; return the shown paths of files read again or gone."""
-        registry_file = self.folder / "departments.yml"
+        registry_file, prefix = self.folder / "departments.yml", self.prefix
         stamp = _stamp(registry_file)
         if self.registry is None or stamp != self.registry_stamp:
             problems = Problems()
             self.registry = load_registry(registry_file, self.shown(registry_file), problems)
             self.registry_problems, self.registry_stamp = problems.items, stamp
             self.files = {}  # department references resolve against the registry: read all again
-        current = {self.shown(f): (kind, f) for kind in (INQUIRY, COLUMN)
-                   for f in sorted((self.folder / kind).glob("*.md"))}
+        current = {f"{prefix}/{kind}/{name}": (kind, self.folder / kind / name)
+                   for kind in (INQUIRY, COLUMN) for name in _markdown_names(self.folder / kind)}
         gone = set(self.files) - set(current)
         for path in gone:
             del self.files[path]
@@ -222,6 +227,13 @@ def load_site(root: Path, settings: dict | None = None) -> Site:
     tree = ContentTree(root, settings)
     tree.refresh()
     return tree.site()
+
+
+def _markdown_names(folder: Path) -> list[str]:
+    try:
+        return sorted(e.name for e in os.scandir(folder) if e.name.endswith(".md") and e.is_file())
+    except FileNotFoundError:
+        return []
 
 
 def _stamp(file: Path) -> tuple[int, int] | None:

@@ -83,10 +83,14 @@ class Record:
     path: str  # source file, relative to the project root
     body_html: str
     sample: bool
+    # Derived once: they are read for every page that lists the record.
+    key: str = field(init=False, compare=False)
+    updated: date = field(init=False, compare=False)  # date, or the latest history item's date
 
-    @property
-    def key(self) -> str:
-        return record_key(self.kind, self.year, self.number)
+    def __post_init__(self):
+        object.__setattr__(self, "key", record_key(self.kind, self.year, self.number))
+        latest = max((change.date for change in self.history_items()), default=self.date)
+        object.__setattr__(self, "updated", max(latest, self.date))
 
     @property
     def url(self) -> str:
@@ -95,11 +99,6 @@ class Record:
     @property
     def edition(self) -> str:
         return f"{self.year}年第{self.number}期"
-
-    @property
-    def updated(self) -> date:
-        """The last date anything about the record changed: its date or its latest history item."""
-        return max((change.date for change in self.history_items()), default=self.date)
 
     def history_items(self) -> tuple[StatusChange, ...]:
         return ()

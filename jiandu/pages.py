@@ -234,7 +234,8 @@ def _archive_pages(idx: Indexes) -> list[Page]:
 
 
 def _data_files(site: Site) -> list[Output]:
-    every = keys((*site.inquiries, *site.entries))
+    shown = {"records": keys((*site.inquiries, *site.entries)), "commitments": keys(site.inquiries),
+             "departments": ()}  # departments.* change only with the registry, which rebuilds all
     files: list[Output] = [
         Page("data/index.html", template="data.html", context={"fields": opendata.FIELDS}),
         DataFile("robots.txt", produce=opendata.render_robots),
@@ -242,8 +243,8 @@ def _data_files(site: Site) -> list[Output]:
     ]
     for dataset in opendata.FIELDS:
         for ext, produce in (("json", opendata.render_json), ("csv", opendata.render_csv)):
-            files.append(DataFile(f"data/{dataset}.{ext}", deps=frozenset(every), facts=(every,),
-                                  produce=produce, args=(dataset,)))
+            files.append(DataFile(f"data/{dataset}.{ext}", deps=frozenset(shown[dataset]),
+                                  facts=(shown[dataset],), produce=produce, args=(dataset,)))
     return files
 
 

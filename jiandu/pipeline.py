@@ -34,6 +34,10 @@ class Pipeline:
         self.tree = ContentTree(Path(settings["JIANDU_ROOT"]), settings)
         self.site: Site | None = None
         self.outputs: dict[str, Output] = {}
+        self.env = make_env(theme)  # the theme does not change under a pipeline
+        for name in self.env.list_templates():  # compile once, before workers fork
+            self.env.get_template(name)
+        self.css = css_bundle(theme)
 
     def read(self) -> tuple[Site, Indexes]:
         """Re-read what changed and validate the whole tree; raises ContentError."""
@@ -77,9 +81,8 @@ class Pipeline:
         return Update([o.path for o in stale], removed, time.monotonic() - started)
 
     def _write(self, site: Site, idx: Indexes, outputs: list[Output]) -> None:
-        css = css_bundle(self.theme)
-        _write_file(self.output / CSS_BUNDLE, css)
-        env, shared = make_env(self.theme), site_globals(site, idx, css)
+        _write_file(self.output / CSS_BUNDLE, self.css)
+        env, shared = self.env, site_globals(site, idx, self.css)
 
         def write(output: Output) -> None:
             _write_file(self.output / output.path, render_output(env, output, shared))

@@ -21,7 +21,7 @@ def test_pipes_get_plain_lines_with_counts():
     lines = stream.getvalue().splitlines()
     assert lines[0] == "生成页面：开始，共 1000 项"
     counts = [int(line.split("：")[1].split("/")[0]) for line in lines[1:-1]]
-    assert len(counts) >= 5 and counts == sorted(counts) and 0 < counts[0] and counts[-1] < 1000
+    assert len(counts) >= 5 and counts == sorted(counts) and counts[0] > 0 and counts[-1] < 1000
     assert lines[-1].startswith("生成页面：完成 1000/1000，用时 ")
 
 
