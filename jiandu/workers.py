@@ -38,19 +38,29 @@ def run_split(func: Callable, items: Sequence, progress=None, label: str = "") -
 
 
 def _in_workers(func: Callable, items: Sequence, workers: int, bar) -> list:
+    """The parent takes every `workers`-th chunk itself; forked children take the rest.
+
+    Keeping the parent busy saves a whole process' memory against a pool of `workers` children.
+    """
     global _task
     _task = (func, items)
     ranges = [(start, min(start + CHUNK, len(items))) for start in range(0, len(items), CHUNK)]
-    results: list = []
+    results: list = [None] * len(ranges)
+    theirs = [i for i in range(len(ranges)) if i % workers]
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for chunk in pool.imap(_run_range, ranges):
-                results.extend(chunk)
+        with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+            pending = pool.imap(_run_range, [ranges[i] for i in theirs])
+            for i in range(0, len(ranges), workers):
+                results[i] = _run_range(ranges[i])
+                if bar:
+                    bar.advance(len(results[i]))
+            for i, chunk in zip(theirs, pending, strict=True):
+                results[i] = chunk
                 if bar:
                     bar.advance(len(chunk))
     finally:
         _task = None
-    return results
+    return [r for chunk in results for r in chunk]
 
 
 def _run_range(bounds: tuple[int, int]) -> list:
