@@ -88,12 +88,20 @@ def _build(loader, node, key: Key, lines: dict, offset: int, path: str, problems
     return loader.construct_object(node, deep=True)
 
 
+def _read_text(file: Path, shown: str, problems: Problems) -> str | None:
+    try:
+        return file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = file.read_bytes()[: err.start].count(b"\n") + 1
+        problems.add(shown, line, f"文件不是 UTF-8 编码（{err.reason}）。",
+                     "请用 UTF-8 编码保存文件（在编辑器的“另存为”中选择 UTF-8）。")
+        return None
+
+
 def read_markdown(file: Path, shown: str, problems: Problems) -> SourceFile | None:
     """Split a Markdown file into front matter (between `---` lines) and body."""
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as err:
-        problems.add(shown, 1, f"文件不是 UTF-8 编码（{err.reason}）。", "请用 UTF-8 编码保存文件。")
+    text = _read_text(file, shown, problems)
+    if text is None:
         return None
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
@@ -111,9 +119,5 @@ def read_markdown(file: Path, shown: str, problems: Problems) -> SourceFile | No
 
 
 def read_yaml_file(file: Path, shown: str, problems: Problems) -> Located | None:
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as err:
-        problems.add(shown, 1, f"文件不是 UTF-8 编码（{err.reason}）。", "请用 UTF-8 编码保存文件。")
-        return None
-    return parse_yaml(text, shown, problems)
+    text = _read_text(file, shown, problems)
+    return None if text is None else parse_yaml(text, shown, problems)

@@ -264,3 +264,11 @@ def test_commitment_history_checked_like_entries(tree):
     assert problems(tree) == [
         "content/inquiry/2016-01.md:23: 最后一条状态记录为“已兑现”，与当前状态 status“推进中”不一致。"
         " 请更新 status，或在 history 末尾补记最新状态。"]
+
+
+def test_file_not_in_utf8(tree):
+    path = tree / "content/column/2016-009.md"
+    path.write_bytes(textwrap.dedent(ENTRY).lstrip("\n").encode("gbk"))
+    assert problems(tree) == [
+        "content/column/2016-009.md:2: 文件不是 UTF-8 编码（invalid start byte）。"
+        " 请用 UTF-8 编码保存文件（在编辑器的“另存为”中选择 UTF-8）。"]
