@@ -65,9 +65,9 @@ class Finding:
 
 def mask(text: str) -> str:
     """The middle of `text` replaced by *: enough to find it in the file, not enough to use it."""
-    if "@" in text:
+    if "@" in text:  # both halves, so that a masked address is no longer an address
         local, _, domain = text.partition("@")
-        return f"{mask(local)}@{domain}"
+        return f"{mask(local)}@{mask(domain)}"
     keep = max(1, len(text) // 4) if len(text) > 2 else 0
     return text[:keep] + "*" * (len(text) - 2 * keep) + (text[-keep:] if keep else "")
 

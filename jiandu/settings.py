@@ -25,6 +25,9 @@ DEFAULTS = {
     # Domains external links may point to; their subdomains are allowed too.
     "JIANDU_LINK_ALLOWLIST": ("gov.cn", "jinan.gov.cn", "jnnews.tv", "e23.cn", "dzwww.com",
                               "jnnews.com.cn", "people.com.cn", "xinhuanet.com", "news.cn"),
+    # Where `invoke publish` deploys: a folder, `rsync:/path`, or `[user@]host:/path` (rsync + ssh).
+    "JIANDU_DEPLOY_TARGET": None,
+    "JIANDU_KEEP_RELEASES": 5,  # releases kept on the target; the live one is never removed
 }
 
 LIST_SETTINGS = ("JIANDU_SERVICE_NUMBERS", "JIANDU_LINK_ALLOWLIST")
