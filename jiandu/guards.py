@@ -30,7 +30,7 @@ LANDLINE_RE = re.compile(
     _D + r"(?:\(0\d{2,3}\)|（0\d{2,3}）|0\d{2,3}[-－\s])\s?[2-9]\d{6,7}(?:-\d{1,4})?" + _E)
 ID_RE = re.compile(_D + r"[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
                    r"\d{3}[\dXx]" + _E)
-CARD_RE = re.compile(_D + r"[3-6]\d{3}(?:[\s-]?\d{4}){2}[\s-]?\d{4,7}" + _E)
+CARD_RE = re.compile(_D + r"(?:[3-6]\d{15,18}|[3-6]\d{3}(?:[\s-]?\d{4}){3}(?:[\s-]?\d{1,3})?)" + _E)
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 
 URL_RE = re.compile(r"(?:https?|ftps?)://[^\s\"'<>()\[\]{}，。、；）（]+", re.IGNORECASE)
