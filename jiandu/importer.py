@@ -291,11 +291,17 @@ def _write_draft(target: Path, text: str, shown: str, report: ImportReport) -> N
     current = target.read_text(encoding="utf-8")
     if content_hash(current) != stored_hash(current):
         report.kept_edited.append(shown)
-    elif current == text:
+    elif _same_item(current, text):
         report.unchanged.append(shown)
     else:
         target.write_text(text, encoding="utf-8")
         report.updated.append(shown)
+
+
+def _same_item(a: str, b: str) -> bool:
+    """Equal but for the hash and where the feed was read from (a file moved, a mirror URL)."""
+    strip = re.compile(r"^  (?:hash|feed): .*\n", re.MULTILINE)
+    return strip.sub("", a) == strip.sub("", b)
 
 
 def _findings(file: Path, shown: str, settings: dict) -> list[str]:
