@@ -139,7 +139,8 @@ def _deploy_remote(site: Path, target: Target, rid: str) -> None:
 def _rsync(site: Path, dest: str, link_dest: Path | None, remote_link_dest: str | None = None) -> None:
     if shutil.which("rsync") is None:
         raise DeployError("找不到 rsync。请安装（Debian：apt-get install rsync）。")
-    cmd = ["rsync", "-a", "--delete"]
+    # Compare by checksum, not time: every build writes fresh files, so times always differ.
+    cmd = ["rsync", "--recursive", "--links", "--perms", "--checksum", "--delete"]
     if link_dest or remote_link_dest:  # unchanged files become hard links to the live release
         cmd.append(f"--link-dest={link_dest or remote_link_dest}")
     result = subprocess.run([*cmd, f"{site}/", f"{dest}/"], capture_output=True, text=True)
