@@ -27,7 +27,8 @@ _D = r"(?<![\dA-Za-z])"  # not glued to a longer number or word
 _E = r"(?![\dA-Za-z])"
 MOBILE_RE = re.compile(_D + r"(?:(?:\+|00)?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}" + _E)
 LANDLINE_RE = re.compile(
-    _D + r"(?:\(0\d{2,3}\)|（0\d{2,3}）|0\d{2,3}[-－\s])\s?[2-9]\d{6,7}(?:-\d{1,4})?" + _E)
+    _D + r"(?:(?:\(0\d{2,3}\)|（0\d{2,3}）|0\d{2,3}[-－\s])\s?[2-9]\d{6,7}"
+    r"|0(?:10|2\d|[3-9]\d{2})[2-9]\d{6,7})(?:-\d{1,4})?" + _E)
 ID_RE = re.compile(_D + r"[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
                    r"\d{3}[\dXx]" + _E)
 CARD_RE = re.compile(_D + r"(?:[3-6]\d{15,18}|[3-6]\d{3}(?:[\s-]?\d{4}){3}(?:[\s-]?\d{1,3})?)" + _E)
@@ -46,12 +47,17 @@ HIDDEN_STYLE_RES = (
     (re.compile(r"(?:^|[;{\s])(?:left|top|right|bottom|text-indent|margin(?:-left|-top)?)\s*:"
                 r"\s*-\s*\d{3,}", re.I), "off-screen"),
     (re.compile(r"opacity\s*:\s*0*(?:\.0+)?\s*(?:;|$|})", re.I), "opacity:0"),
-    (re.compile(r"clip\s*:\s*rect\(\s*0", re.I), "clip"),
+    (re.compile(r"clip\s*:\s*rect\(\s*0|clip-path\s*:\s*inset\(\s*50%", re.I), "clip"),
+    (re.compile(r"transform\s*:[^;]*scale\(\s*0(?:\.0+)?\s*[,)]", re.I), "scale(0)"),
+    (re.compile(r"(?:^|[;{\s])(?:max-)?(?:height|width)\s*:\s*0(?:px|em|rem|%)?\s*(?:;|$|})"
+                r"(?=.*overflow\s*:\s*hidden)|overflow\s*:\s*hidden(?=.*(?:^|[;{\s])(?:max-)?"
+                r"(?:height|width)\s*:\s*0(?:px|em|rem|%)?\s*(?:;|$|}))", re.I | re.S), "size:0"),
 )
 HIDDEN_NAMES = {
     "display:none": "display:none", "visibility:hidden": "visibility:hidden",
     "font-size:0": "字号为 0", "off-screen": "移出屏幕的定位", "opacity:0": "完全透明",
-    "clip": "裁剪为不可见", "hidden": "hidden 属性",
+    "clip": "裁剪为不可见", "hidden": "hidden 属性", "scale(0)": "缩放为 0",
+    "size:0": "高度或宽度为 0 并隐藏溢出",
 }
 
 
@@ -70,6 +76,10 @@ def mask(text: str) -> str:
         return f"{mask(local)}@{mask(domain)}"
     keep = max(1, len(text) // 4) if len(text) > 2 else 0
     return text[:keep] + "*" * (len(text) - 2 * keep) + (text[-keep:] if keep else "")
+
+
+# Full-width digits, letters and signs as ASCII, one character for one: offsets stay valid.
+FULL_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 
 
 # ---- personal data --------------------------------------------------------------------------
@@ -94,7 +104,7 @@ def _digits(text: str) -> str:
 
 def personal_data(text: str, service_numbers: frozenset[str]) -> list[tuple[int, str, str]]:
     """(offset, kind, match) of each piece of personal data in `text`; URLs are not scanned."""
-    text = URL_RE.sub(lambda m: " " * len(m.group()), text)
+    text = URL_RE.sub(lambda m: " " * len(m.group()), text.translate(FULL_WIDTH))
     found: list[tuple[int, str, str]] = []
     taken: list[range] = []
 

@@ -242,13 +242,37 @@ def files_by_guid(folders: list[Path]) -> dict[str, Path]:
     return found
 
 
+MAX_FEED_BYTES = 20 * 1024 * 1024
+FETCH_TIMEOUT = 60  # seconds
+
+
+def fetch(url: str) -> bytes:
+    """A feed over http(s), with a timeout and a size limit (feedparser's own fetch has neither)."""
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, headers={"User-Agent": "jiandu-import-feed"})
+    try:
+        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:
+            data = response.read(MAX_FEED_BYTES + 1)
+    except (urllib.error.URLError, TimeoutError, OSError) as err:
+        raise FeedError(f"无法下载订阅“{url}”：{err}。请检查网址和网络。") from None
+    if len(data) > MAX_FEED_BYTES:
+        raise FeedError(f"订阅“{url}”超过 {MAX_FEED_BYTES // 1024 // 1024} MB，未导入。")
+    return data
+
+
 def read_feed(source: str):
     import feedparser
 
-    if not re.match(r"^https?://", source, re.IGNORECASE) and not Path(source).is_file():
+    if re.match(r"^https?://", source, re.IGNORECASE):
+        data, headers = fetch(source), {"content-location": source}
+    elif Path(source).is_file():
+        data, headers = Path(source).read_bytes(), {}
+    else:
         raise FeedError(f"找不到订阅文件“{source}”。请写本地文件路径或 http(s):// 开头的网址。")
     # Our own sanitizer runs later; feedparser's would keep the styles that hide spam links.
-    feed = feedparser.parse(source, sanitize_html=False)
+    feed = feedparser.parse(data, sanitize_html=False, response_headers=headers)
     if not feed.entries:
         reason = f"（{feed.get('bozo_exception')}）" if feed.get("bozo") else ""
         raise FeedError(f"订阅“{source}”无法读取或没有条目{reason}。请确认这是 RSS 或 Atom 订阅。")

@@ -65,6 +65,8 @@ def test_check_digit_helpers_agree_with_the_fakes():
     ("座机0531-86000000转", LANDLINE),
     ("电话（0531）86000000", LANDLINE),
     ("010 66000000", LANDLINE),
+    ("座机053186000000", LANDLINE),
+    ("手机１３８００００００００", MOBILE),
     (f"身份证号{FAKE_ID}。", ID_CARD),
     (f"卡号{FAKE_CARD}。", BANK_CARD),
     (f"卡号 {FAKE_CARD[:4]} {FAKE_CARD[4:8]} {FAKE_CARD[8:12]} {FAKE_CARD[12:16]} {FAKE_CARD[16:]}",
@@ -122,13 +124,17 @@ def test_mask_hides_the_middle_of_each_kind():
     ('<p style="text-indent:-9999em">x</p>', "off-screen"),
     ('<style>.a{display:none}</style><p class="a">x</p>', "display:none"),
     ('<p hidden>x</p>', "hidden"),
+    ('<div style="height:0;overflow:hidden">x</div>', "size:0"),
+    ('<p style="transform: scale(0)">x</p>', "scale(0)"),
+    ('<p style="opacity:0">x</p>', "opacity:0"),
 ])
 def test_each_kind_of_hidden_text_is_caught(html, style):
     assert (HIDDEN, style) in [(k, s) for _, k, s in kinds(html)]
 
 
 def test_visible_styles_are_not_hidden_text():
-    assert kinds('<p style="font-size:14px;left:0;margin-left:-10px">正文</p>') == []
+    assert kinds('<p style="font-size:14px;left:0;margin-left:-10px;height:0">正文</p>') == []
+    assert kinds('<p style="overflow:hidden;opacity:0.5">正文</p>') == []
 
 
 @pytest.mark.parametrize("text, host", [

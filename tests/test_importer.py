@@ -162,3 +162,31 @@ def test_drafts_are_never_built(tree):
     out2 = io.StringIO()
     check(CONF, tree, out=out2, JIANDU_AS_OF="2016-06-30")
     assert out.getvalue() == out2.getvalue()
+
+
+@pytest.fixture
+def feed_server():
+    """The test feeds over http on 127.0.0.1 (no outside network)."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(FEEDS)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_import_from_a_url(tree, feed_server):
+    report = import_feed(f"{feed_server}/rss2.xml", tree, dict(DEFAULTS))
+    assert len(report.created) == 2
+    meta = front(next(iter(drafts(tree).values())))
+    assert meta["imported"]["feed"] == f"{feed_server}/rss2.xml"
+    with pytest.raises(FeedError, match="无法下载订阅"):
+        import_feed(f"{feed_server}/no-such-feed.xml", tree, dict(DEFAULTS))
