@@ -79,6 +79,7 @@ def deploy(site: Path, target: Target, rid: str, keep: int = 5) -> None:
         raise DeployError(f"{site} 中没有完整的网站（缺少 index.html），未发布。")
     if target.host:
         _deploy_remote(site, target, rid)
+        _prune_remote(target, keep)
     else:
         _deploy_local(site, Path(target.path), rid, target.rsync)
         _prune(Path(target.path), keep)
@@ -136,6 +137,13 @@ def _deploy_remote(site: Path, target: Target, rid: str) -> None:
                       f" && mv -T {q(temp)} {q(base + '/' + CURRENT)}")
 
 
+def _prune_remote(target: Target, keep: int) -> None:
+    base = shlex.quote(target.path.rstrip("/"))
+    _ssh(target.host, f"cd {base} && live=$(readlink {CURRENT}) && cd {RELEASES} && "
+                      f"for r in $(ls -1 | grep -v '^\\.' | sort | head -n -{int(keep)}); do "
+                      f'[ "{RELEASES}/$r" = "$live" ] || rm -rf -- "$r"; done')
+
+
 def _rsync(site: Path, dest: str, link_dest: Path | None, remote_link_dest: str | None = None) -> None:
     if shutil.which("rsync") is None:
         raise DeployError("找不到 rsync。请安装（Debian：apt-get install rsync）。")
@@ -184,10 +192,15 @@ def publish(conf: Path, root: Path | None = None, target: str | None = None, out
         print(f"网站已生成：{staged}（未设置 JIANDU_DEPLOY_TARGET，未部署）。", file=out)
         return 0
     rid = rid or release_id(root)
+    parsed = Target.parse(str(target))
     try:
-        deploy(staged, Target.parse(str(target)), rid, settings["JIANDU_KEEP_RELEASES"])
+        previous = live_release(parsed)
+        deploy(staged, parsed, rid, settings["JIANDU_KEEP_RELEASES"])
     except (DeployError, OSError, subprocess.SubprocessError) as err:
         print(f"部署失败：{err}\n线上网站保持不变。", file=out)
         return 1
     print(f"已发布：{target} 的 {CURRENT} 现在指向 {RELEASES}/{rid}。", file=out)
+    if previous:
+        print(f"如需退回上一版：在 {parsed.path} 中运行 "
+              f"ln -sfn {RELEASES}/{previous} {CURRENT}.tmp && mv -T {CURRENT}.tmp {CURRENT}", file=out)
     return 0

@@ -176,3 +176,32 @@ def test_without_a_target_publish_only_builds(tree):
     out = io.StringIO()
     assert publish(PUBLISH_CONF, tree, target=None, out=out, **AS_OF) == 0
     assert "未部署" in out.getvalue() and (tree / "public/index.html").is_file()
+
+
+def test_remote_target_commands_run_by_a_local_shell(tree, tmp_path, monkeypatch):
+    """The ssh and rsync commands for `host:/path`, executed here instead of on a host."""
+    import subprocess
+
+    def local_ssh(host, command):
+        assert host == "deploy@web1"
+        result = subprocess.run(["sh", "-c", command], capture_output=True, text=True)
+        if result.returncode:
+            raise DeployError(result.stderr)
+        return result.stdout
+
+    real_rsync = deploy_module._rsync
+
+    def local_rsync(site, dest, link_dest, remote_link_dest=None):
+        real_rsync(site, dest.split(":", 1)[1], link_dest, remote_link_dest)
+
+    monkeypatch.setattr(deploy_module, "_ssh", local_ssh)
+    monkeypatch.setattr(deploy_module, "_rsync", local_rsync)
+    target = tmp_path / "srv"
+    for rid in ("r1", "r2", "r3"):
+        status, out = run(tree, f"deploy@web1:{target}", rid)
+        assert status == 0, out
+    assert os.readlink(target / CURRENT) == "releases/r3"
+    assert "releases/r2" in out  # how to roll back
+    assert snapshot(live(target)) == snapshot(tree / "public")
+    deploy_module._prune_remote(Target(str(target), "deploy@web1", True), keep=1)
+    assert sorted(p.name for p in (target / "releases").iterdir()) == ["r3"]
