@@ -246,3 +246,19 @@ def test_build_refuses_content_with_findings(tree, tmp_path):
 def test_demo_content_passes_the_guards():
     out = io.StringIO()
     assert check(CONF, out=out) == 0, out.getvalue()
+
+
+def test_allowlist_comes_from_the_settings(tree):
+    write(tree, "content/column/2016-009.md", ENTRY.format(
+        extra="", body="[报道](https://news.example.org/a.html)"))
+    assert len(report(tree)) == 1
+    out = io.StringIO()
+    status = check(CONF, tree, out=out, JIANDU_AS_OF="2016-06-30",
+                   JIANDU_LINK_ALLOWLIST=["gov.cn", "example.org"])
+    assert status == 0, out.getvalue()
+
+
+def test_list_settings_must_be_lists(tree):
+    out = io.StringIO()
+    assert check(CONF, tree, out=out, JIANDU_LINK_ALLOWLIST="gov.cn") == 1
+    assert "pelicanconf.py:1: JIANDU_LINK_ALLOWLIST 应为文字列表。" in out.getvalue()
