@@ -299,19 +299,21 @@ def import_feed(source: str, root: Path, settings: dict | None = None) -> Import
         text, hidden = draft_text(entry, source, registry)
         target = existing.get(guid) or drafts / draft_name(entry)
         shown = _shown(target, root)
-        _write_draft(target, text, shown, report)
+        written = _write_draft(target, text, shown, report)
         existing[guid] = target
-        if hidden:
+        if written and hidden:
             report.warnings.append(f"{shown}：已删除 {hidden} 处隐藏文字（可能是黑链）。")
-        report.warnings += _findings(target, shown, settings)
+        if written:
+            report.warnings += _findings(target, shown, settings)
     return report
 
 
-def _write_draft(target: Path, text: str, shown: str, report: ImportReport) -> None:
+def _write_draft(target: Path, text: str, shown: str, report: ImportReport) -> bool:
+    """Write a new draft, or refresh one nobody edited; True if the file was written."""
     if not target.exists():
         target.write_text(text, encoding="utf-8")
         report.created.append(shown)
-        return
+        return True
     current = target.read_text(encoding="utf-8")
     if content_hash(current) != stored_hash(current):
         report.kept_edited.append(shown)
@@ -320,6 +322,8 @@ def _write_draft(target: Path, text: str, shown: str, report: ImportReport) -> N
     else:
         target.write_text(text, encoding="utf-8")
         report.updated.append(shown)
+        return True
+    return False
 
 
 def _same_item(a: str, b: str) -> bool:

@@ -115,6 +115,8 @@ def test_importing_twice_creates_and_changes_nothing(tree):
     report = run(tree, "rss2.xml")
     assert report.created == [] and report.updated == [] and len(report.unchanged) == 2
     assert drafts(tree) == before
+    run(tree, "hostile.xml")
+    assert run(tree, "hostile.xml").warnings == []  # nothing new to say about an unchanged draft
 
 
 def test_a_draft_a_person_edited_is_never_changed(tree, tmp_path):
@@ -190,3 +192,15 @@ def test_import_from_a_url(tree, feed_server):
     assert meta["imported"]["feed"] == f"{feed_server}/rss2.xml"
     with pytest.raises(FeedError, match="无法下载订阅"):
         import_feed(f"{feed_server}/no-such-feed.xml", tree, dict(DEFAULTS))
+
+
+def test_import_warns_about_what_the_guards_will_reject(tree, tmp_path):
+    feed = tmp_path / "leaky.xml"
+    feed.write_text((FEEDS / "rss2.xml").read_text(encoding="utf-8").replace(
+        "<p>读者李先生反映", '<p>读者李先生（13800000000）反映，详见<a href="https://bbs.example.net/t/1">论坛</a>。'),
+        encoding="utf-8")
+    report = run(tree, "", feed)
+    warnings = "\n".join(report.warnings)
+    assert "发现个人信息（手机号码）：13*******00" in warnings
+    assert "bbs.example.net" in warnings
+    assert "13800000000" not in warnings
