@@ -51,7 +51,7 @@ def jiandu_settings(pelican_settings: dict) -> dict:
             problems.add("pelicanconf.py", 1, f"JIANDU_AS_OF：{err.message}", err.suggestion)
     for key in LIST_SETTINGS:
         value = settings[key]
-        if isinstance(value, str) or not all(isinstance(v, (str, int)) for v in value):
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, (str, int)) for v in value):
             problems.add("pelicanconf.py", 1, f"{key} 应为文字列表。", f'例如 {key} = ["12345"]。')
         else:
             settings[key] = tuple(str(v).strip().lower() for v in value)

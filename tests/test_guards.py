@@ -258,7 +258,8 @@ def test_allowlist_comes_from_the_settings(tree):
     assert status == 0, out.getvalue()
 
 
-def test_list_settings_must_be_lists(tree):
+@pytest.mark.parametrize("value", ["gov.cn", None, [["gov.cn"]]])
+def test_list_settings_must_be_lists(tree, value):
     out = io.StringIO()
-    assert check(CONF, tree, out=out, JIANDU_LINK_ALLOWLIST="gov.cn") == 1
+    assert check(CONF, tree, out=out, JIANDU_LINK_ALLOWLIST=value) == 1
     assert "pelicanconf.py:1: JIANDU_LINK_ALLOWLIST 应为文字列表。" in out.getvalue()
