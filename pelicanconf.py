@@ -33,3 +33,10 @@ JIANDU_AS_OF = None  # None: the date of the last git commit that touched conten
 JIANDU_PROGRAM = "电视问政"
 JIANDU_PAGE_SIZE = 50
 JIANDU_LATEST = 5
+
+# Guards (see README, "Guards"): service numbers are not personal data; external links must point
+# to an allowlisted domain or one of its subdomains.
+JIANDU_SERVICE_NUMBERS = ["12345", "12315", "12369", "12358", "12333", "12320", "12319", "12366",
+                          "12348", "12310", "12388", "110", "119", "120", "122"]
+JIANDU_LINK_ALLOWLIST = ["gov.cn", "jinan.gov.cn", "jnnews.tv", "e23.cn", "dzwww.com",
+                         "jnnews.com.cn", "people.com.cn", "xinhuanet.com", "news.cn"]

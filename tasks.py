@@ -27,12 +27,55 @@ def build(c, output=str(OUTPUT)):
     sys.exit(build_or_report(CONF, Path(output)))
 
 
-@task
-def publish(c, output=str(ROOT / "public")):
-    """按发布设置生成网站（Build with publishconf.py）."""
-    from jiandu.build import build_or_report
+@task(help={"target": "部署目标：文件夹、rsync:/路径 或 用户@主机:/路径；默认取 JIANDU_DEPLOY_TARGET"})
+def publish(c, target=""):
+    """检查、按发布设置生成并原子切换上线（Check, build with publishconf.py, deploy atomically）."""
+    from jiandu.deploy import publish as run_publish
 
-    sys.exit(build_or_report(PUBLISH_CONF, Path(output)))
+    sys.exit(run_publish(PUBLISH_CONF, ROOT, target=target or None))
+
+
+@task(help={"date": "日期，年-月-日（默认今天）", "number": "期号（默认当年下一个）",
+            "department": "责任部门编号或名称"})
+def new(c, kind, date="", number="", department=""):
+    """新建一期电视问政（inquiry）或专栏稿件（column）."""
+    from jiandu.scaffold import ScaffoldError, new_record
+
+    try:
+        path = new_record(ROOT, kind, on=date or None, number=number or None,
+                          department=department or None)
+    except ScaffoldError as err:
+        print(err, file=sys.stderr)
+        sys.exit(1)
+    print(f"已新建：{path.relative_to(ROOT)}。请填写各字段后运行 invoke check。")
+
+
+@task(name="import-feed")
+def import_feed(c, source):
+    """从 RSS/Atom 订阅导入草稿到 content/drafts/（本地文件或网址）."""
+    from jiandu.build import read_pelican_settings
+    from jiandu.importer import FeedError
+    from jiandu.importer import import_feed as run_import
+    from jiandu.settings import jiandu_settings
+
+    settings = jiandu_settings(read_pelican_settings(CONF))
+    try:
+        report = run_import(source, ROOT, settings)
+    except FeedError as err:
+        print(err, file=sys.stderr)
+        sys.exit(1)
+    print("\n".join(report.lines()))
+
+
+@task
+def redact(c, path, yes=False):
+    """对文件中的个人信息打码（先列出，确认后修改）."""
+    from jiandu.build import read_pelican_settings
+    from jiandu.redact import redact as run_redact
+    from jiandu.settings import jiandu_settings
+
+    settings = jiandu_settings(read_pelican_settings(CONF))
+    run_redact(Path(path), settings, confirm=lambda q: yes or input(q).strip().lower() in ("y", "yes"))
 
 
 @task

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import markdown
 
+from .guards import KINDS as GUARD_KINDS
+from .guards import guard_source, guard_yaml
 from .model import (
     COLUMN,
     COMMITMENT_STATUSES,
@@ -33,6 +35,7 @@ from .model import (
 )
 from .problems import ContentError, Problem, Problems
 from .registry import DISTRICT, Registry, load_registry
+from .sanitize import sanitize_html
 from .schema import (
     Bool,
     Choice,
@@ -47,7 +50,7 @@ from .schema import (
     Text,
     Url,
 )
-from .source import SourceFile, read_markdown
+from .source import SourceFile, read_markdown, read_yaml_file
 
 REF_RE = re.compile(r"^(inquiry|column)/(\d{4})-(\d{1,3})(?:#([A-Za-z0-9_-]+))?$")
 
@@ -103,11 +106,33 @@ SEGMENT_SCHEMA = Schema([
     ("commitments", ListOf("承诺", item=Struct("承诺", schema=COMMITMENT_SCHEMA))),
 ])
 
+# A reviewed exception to a guard finding (see guards.py): what, why, and who decided.
+EXEMPTION_SCHEMA = Schema([
+    ("kind", Choice("类别", required=True, options=GUARD_KINDS)),
+    ("match", Text("检查结果中显示的内容", required=True)),
+    ("reason", Text("理由", required=True)),
+    ("reviewer", Text("审核人", required=True)),
+    ("date", Date("审核日期")),
+])
+
+# Where an imported entry came from (importer.py); kept when a person moves the draft.
+IMPORTED_SCHEMA = Schema([
+    ("feed", Text("来源订阅")),
+    ("guid", Text("条目标识", required=True)),
+    ("link", Url("原文链接")),
+    ("published", Text("原文发布时间")),
+    ("hash", Text("导入时内容校验值")),
+    ("original_title", Text("原文标题（繁体）")),
+    ("original_text", Text("原文（繁体）")),
+    ("unmatched_departments", ListOf("未匹配的部门", item=Text("部门"))),
+])
+
 COMMON_FIELDS = [
     ("title", Text("标题", required=True)),
     ("number", Integer("期号", required=True)),
     ("date", Date("日期", required=True)),
     ("sample", Bool("示例")),
+    ("exemptions", ListOf("检查豁免", item=Struct("检查豁免", schema=EXEMPTION_SCHEMA))),
 ]
 
 SCHEMAS = {
@@ -127,6 +152,7 @@ SCHEMAS = {
         ("resolved", Date("办结日期")),
         ("follow_up", Custom("跟进的问政环节", func=_reference)),
         ("history", _history_schema(ENTRY_STATUSES)),
+        ("imported", Struct("导入来源", schema=IMPORTED_SCHEMA)),
     ]),
 }
 
@@ -196,6 +222,7 @@ class ContentTree:
         if self.registry is None or stamp != self.registry_stamp:
             problems = Problems()
             self.registry = load_registry(registry_file, self.shown(registry_file), problems)
+            self._guard_registry(registry_file, problems)
             self.registry_problems, self.registry_stamp = problems.items, stamp
             self.files = {}  # department references resolve against the registry: read all again
         current = {f"{prefix}/{kind}/{name}": (kind, self.folder / kind / name)
@@ -208,6 +235,12 @@ class ContentTree:
         self.files.update(read_files(stale, self.registry, self.settings, progress))
         self.files = dict(sorted(self.files.items()))
         return gone | {path for path, _, _ in stale}
+
+    def _guard_registry(self, registry_file: Path, problems: Problems) -> None:
+        if registry_file.exists():
+            located = read_yaml_file(registry_file, self.shown(registry_file), Problems())
+            if located is not None:
+                guard_yaml(located, self.shown(registry_file), self.settings, problems)
 
     def site(self) -> Site:
         """Cross-file checks over every file, then the Site; ContentError if anything is wrong."""
@@ -260,13 +293,20 @@ def read_file(kind: str, file: Path, shown: str, registry: Registry, settings: d
     problems = Problems()
     stamp = _stamp(file)
     parsed = _parse_file(kind, file, shown, registry, problems)
+    if parsed:
+        guard_source(parsed.source, parsed.values["exemptions"], settings, problems)
     record = None
     if parsed and not problems:
-        body = _markdown().reset().convert(parsed.source.body)
+        body = render_body(parsed.source.body)
         record = _inquiry(parsed, body, settings) if kind == INQUIRY else _entry(parsed, body)
     if parsed:
         parsed.release()
     return FileResult(stamp, parsed, problems.items, record)
+
+
+def render_body(text: str) -> str:
+    """A Markdown body as HTML, through the same sanitizer as imported items."""
+    return sanitize_html(_markdown().reset().convert(text))
 
 
 @lru_cache(maxsize=1)

@@ -196,7 +196,9 @@ class Context:
             value = data.get(name)
             if value is None or value == "" or value == []:
                 if fld.required:
-                    self.problems.add(self.path, self.located.line(key),
+                    # An empty `name:` line is the place to fill in; else the enclosing block.
+                    at = key + (name,) if name in data else key
+                    self.problems.add(self.path, self.located.line(at),
                                       f"缺少必填字段 {name}（{fld.label}）。")
                 out[name] = None
                 continue

@@ -19,7 +19,18 @@ DEFAULTS = {
     "JIANDU_SEARCH": True,  # build the search index after the pages (benchmarks turn it off)
     "JIANDU_FEED_SIZE": 50,  # entries per Atom feed, most recently updated first
     "JIANDU_TAG_AUTHORITY": "jiandu.example.gov.cn,2016",  # tag URI authority and date of feed ids
+    # Official service numbers that are not personal data (digits; separators are ignored).
+    "JIANDU_SERVICE_NUMBERS": ("12345", "12315", "12369", "12358", "12333", "12320", "12319",
+                               "12366", "12348", "12310", "12388", "110", "119", "120", "122"),
+    # Domains external links may point to; their subdomains are allowed too.
+    "JIANDU_LINK_ALLOWLIST": ("gov.cn", "jinan.gov.cn", "jnnews.tv", "e23.cn", "dzwww.com",
+                              "jnnews.com.cn", "people.com.cn", "xinhuanet.com", "news.cn"),
+    # Where `invoke publish` deploys: a folder, `rsync:/path`, or `[user@]host:/path` (rsync + ssh).
+    "JIANDU_DEPLOY_TARGET": None,
+    "JIANDU_KEEP_RELEASES": 5,  # releases kept on the target; the live one is never removed
 }
+
+LIST_SETTINGS = ("JIANDU_SERVICE_NUMBERS", "JIANDU_LINK_ALLOWLIST")
 
 
 def jiandu_settings(pelican_settings: dict) -> dict:
@@ -38,6 +49,12 @@ def jiandu_settings(pelican_settings: dict) -> dict:
             settings["JIANDU_AS_OF"] = parse_date(settings["JIANDU_AS_OF"])
         except Invalid as err:
             problems.add("pelicanconf.py", 1, f"JIANDU_AS_OF：{err.message}", err.suggestion)
+    for key in LIST_SETTINGS:
+        value = settings[key]
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, (str, int)) for v in value):
+            problems.add("pelicanconf.py", 1, f"{key} 应为文字列表。", f'例如 {key} = ["12345"]。')
+        else:
+            settings[key] = tuple(str(v).strip().lower() for v in value)
     if problems:
         raise ContentError(problems)
     return settings

@@ -1,0 +1,47 @@
+"""`invoke redact PATH`: mask the personal data the guards find, in place, after asking."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from .guards import GuardSettings, mask, personal_data
+from .problems import Problems
+from .source import read_markdown
+
+
+def exempted(file: Path) -> set[tuple[str, str]]:
+    """(kind, masked match) pairs the file's front matter exempts; those stay as they are."""
+    source = read_markdown(file, file.name, Problems())
+    data = source.meta.data if source else None
+    rows = data.get("exemptions") if isinstance(data, dict) else None
+    return {(str(r.get("kind")), str(r.get("match"))) for r in rows or [] if isinstance(r, dict)}
+
+
+def findings(file: Path, settings: dict) -> list[tuple[int, str, str]]:
+    """(line, kind, match) of personal data in the whole file, exemptions left out."""
+    text = file.read_text(encoding="utf-8")
+    gs = GuardSettings.from_settings(settings)
+    skip = exempted(file)
+    return [(text.count("\n", 0, pos) + 1, kind, match)
+            for pos, kind, match in personal_data(text, gs.service_numbers)
+            if (kind, mask(match)) not in skip]
+
+
+def redact(file: Path, settings: dict, confirm: Callable[[str], bool], out=print) -> int:
+    """Show each finding masked, ask once, then mask them all; return how many were masked."""
+    found = findings(file, settings)
+    if not found:
+        out(f"{file}：没有发现个人信息。")
+        return 0
+    for line, kind, match in found:
+        out(f"{file}:{line}: {kind} {mask(match)}")
+    if not confirm(f"将以上 {len(found)} 处个人信息替换为打码后的内容（直接修改文件）。继续吗？[y/N] "):
+        out("未修改。")
+        return 0
+    text = file.read_text(encoding="utf-8")
+    for match in sorted({m for _, _, m in found}, key=len, reverse=True):
+        text = text.replace(match, mask(match))
+    file.write_text(text, encoding="utf-8")
+    out(f"已打码 {len(found)} 处：{file}。请检查改动后再提交。")
+    return len(found)

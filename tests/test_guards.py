@@ -1,0 +1,265 @@
+"""Guards: personal data, non-allowlisted links and hidden text, in `invoke check` and the build.
+
+All numbers here are made up: they only satisfy the check digits the guards validate.
+"""
+
+import io
+from pathlib import Path
+
+import pytest
+
+from jiandu.build import build_or_report, check
+from jiandu.guards import (
+    BANK_CARD,
+    EMAIL,
+    HIDDEN,
+    ID_CARD,
+    LANDLINE,
+    LINK,
+    MOBILE,
+    GuardSettings,
+    id_check_digit_ok,
+    luhn_ok,
+    mask,
+    scan_body,
+)
+from jiandu.settings import DEFAULTS
+from tests.conftest import CONF
+from tests.test_validation import write
+
+GS = GuardSettings.from_settings(DEFAULTS)
+
+
+def fake_id(prefix17: str) -> str:
+    """A made-up resident ID with a valid check digit."""
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    total = sum(int(d) * w for d, w in zip(prefix17, weights, strict=True))
+    return prefix17 + "10X98765432"[total % 11]
+
+
+def fake_card(prefix: str) -> str:
+    """A made-up card number that passes the Luhn check."""
+    for last in "0123456789":
+        if luhn_ok(prefix + last):
+            return prefix + last
+    raise AssertionError
+
+
+FAKE_ID = fake_id("11010519491231002")
+FAKE_CARD = fake_card("622202000000000000")  # 19 digits
+
+
+def kinds(text: str) -> list[tuple[int, str, str]]:
+    return [(f.line, f.kind, f.shown) for f in sorted(set(scan_body(text, 1, GS)))]
+
+
+def test_check_digit_helpers_agree_with_the_fakes():
+    assert id_check_digit_ok(FAKE_ID) and luhn_ok(FAKE_CARD)
+    assert not id_check_digit_ok(FAKE_ID[:17] + ("0" if FAKE_ID[17] != "0" else "1"))
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("请联系13800000000。", MOBILE),
+    ("手机 138-0000-0000 已关机", MOBILE),
+    ("+86 139 0000 0000", MOBILE),
+    ("座机0531-86000000转", LANDLINE),
+    ("电话（0531）86000000", LANDLINE),
+    ("010 66000000", LANDLINE),
+    ("座机053186000000", LANDLINE),
+    ("手机１３８００００００００", MOBILE),
+    (f"身份证号{FAKE_ID}。", ID_CARD),
+    (f"卡号{FAKE_CARD}。", BANK_CARD),
+    (f"卡号 {FAKE_CARD[:4]} {FAKE_CARD[4:8]} {FAKE_CARD[8:12]} {FAKE_CARD[12:16]} {FAKE_CARD[16:]}",
+     BANK_CARD),
+    ("邮箱 someone.fake@example.com 联系", EMAIL),
+])
+def test_each_kind_of_personal_data_is_found_and_masked(text, kind):
+    found = kinds(text)
+    assert [k for _, k, _ in found] == [kind]
+    shown = found[0][2]
+    assert "*" in shown
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if kind != EMAIL:
+        assert digits[-9:] not in shown.replace(" ", "").replace("-", "")  # never in full
+    else:
+        assert "someone.fake" not in shown and "example.com" not in shown
+
+
+@pytest.mark.parametrize("text", [
+    "2016年1月5日，2016-01-05，20160105，2016.01.05",
+    "第2016-045期，2017年第3期，inquiry/2017-03#q1，column/2016-045",
+    "拨打12345热线，或12315、12369、110、120。",
+    "网址 https://www.jinan.gov.cn/art/2016/1/5/art_13800000000_1.html",
+    "工单号 201601050012，金额 1380000000 元，人口 8700000 人",
+    f"身份证号{FAKE_ID[:17]}{'0' if FAKE_ID[17] != '0' else '1'}（校验位不对）",
+    f"流水号{FAKE_CARD[:-1]}{(int(FAKE_CARD[-1]) + 1) % 10}（不满足 Luhn）",
+    "面积 138.5 平方米，电压 220 伏，时间 13:45",
+])
+def test_no_false_alarm(text):
+    assert kinds(text) == []
+
+
+def test_service_numbers_from_settings_are_allowed():
+    gs = GuardSettings.from_settings({**DEFAULTS, "JIANDU_SERVICE_NUMBERS": ["0531-86000000"]})
+    assert scan_body("值班电话 0531-86000000", 1, gs) == []
+    assert [f.kind for f in scan_body("值班电话 0531-86000001", 1, gs)] == [LANDLINE]
+
+
+def test_mask_hides_the_middle_of_each_kind():
+    assert mask("13800000000") == "13*******00"
+    assert mask(FAKE_ID).count("*") == 10
+    masked = mask("someone.fake@example.com")
+    assert masked.startswith("so") and "@" in masked and "someone" not in masked
+    assert kinds(masked) == []  # a masked address is no longer found
+
+
+@pytest.mark.parametrize("html, style", [
+    ('<span style="display:none">娱乐城</span>', "display:none"),
+    ('<div style="DISPLAY : none;">x</div>', "display:none"),
+    ('<p style="visibility:hidden">x</p>', "visibility:hidden"),
+    ('<p style="font-size:0">x</p>', "font-size:0"),
+    ('<p style="font-size: 0px;">x</p>', "font-size:0"),
+    ('<div style="position:absolute;left:-9999px">x</div>', "off-screen"),
+    ('<div style="position:fixed; top:-1000px">x</div>', "off-screen"),
+    ('<p style="text-indent:-9999em">x</p>', "off-screen"),
+    ('<style>.a{display:none}</style><p class="a">x</p>', "display:none"),
+    ('<p hidden>x</p>', "hidden"),
+    ('<div style="height:0;overflow:hidden">x</div>', "size:0"),
+    ('<p style="transform: scale(0)">x</p>', "scale(0)"),
+    ('<p style="opacity:0">x</p>', "opacity:0"),
+])
+def test_each_kind_of_hidden_text_is_caught(html, style):
+    assert (HIDDEN, style) in [(k, s) for _, k, s in kinds(html)]
+
+
+def test_visible_styles_are_not_hidden_text():
+    assert kinds('<p style="font-size:14px;left:0;margin-left:-10px;height:0">正文</p>') == []
+    assert kinds('<p style="overflow:hidden;opacity:0.5">正文</p>') == []
+
+
+@pytest.mark.parametrize("text, host", [
+    ("[看这里](https://casino.example/)", "casino.example"),
+    ('<a href="http://bet.example">x</a>', "bet.example"),
+    ("https://gov.cn.evil.example/page", "gov.cn.evil.example"),
+    ("https://evilgov.cn/", "evilgov.cn"),
+    ("https://jinan.gov.cn@evil.example/", "evil.example"),
+    ("https://evil.example\\@www.jinan.gov.cn/", "evil.example"),
+    ('<a href="//spam.example/x">x</a>', "spam.example"),
+    ("[x](//spam.example/x)", "spam.example"),
+    ('<a href="&#104;ttps://hidden.example/">x</a>', "hidden.example"),
+    ("访问 www.bet365.example 领取", "www.bet365.example"),
+    ("<img src=\"https://img.example/a.png\">", "img.example"),
+])
+def test_non_allowlisted_links_are_caught(text, host):
+    assert (LINK, host) in [(k, s) for _, k, s in kinds(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "https://www.jinan.gov.cn/col/zfjd/",
+    "https://gov.cn/",
+    "[新闻](https://news.e23.cn/a.html)",
+    '<a href="https://www.jnnews.tv/v/1.html">视频</a>',
+    "[上一期](../2016-045/) 与 [锚点](#q1)",
+])
+def test_allowlisted_and_relative_links_pass(text):
+    assert kinds(text) == []
+
+
+ENTRY = """
+---
+title: 测试条目
+number: 9
+date: 2016-06-01
+departments: [cgj]
+status: 已受理
+{extra}---
+正文第一行。
+{body}
+"""
+
+
+def report(tree: Path) -> list[str]:
+    out = io.StringIO()
+    status = check(CONF, tree, out=out, JIANDU_AS_OF="2016-06-30")
+    lines = out.getvalue().splitlines()
+    return lines[:-1] if status else []
+
+
+def test_check_reports_path_line_kind_and_masked_match(tree):
+    write(tree, "content/column/2016-009.md", ENTRY.format(
+        extra="", body="王女士的手机13800000000。\n<span style=\"display:none\">"
+                       "<a href=\"https://casino.example/\">x</a></span>"))
+    lines = report(tree)
+    assert any(line.startswith("content/column/2016-009.md:9: 发现个人信息（手机号码）：13*******00。")
+               for line in lines)
+    assert any(line.startswith("content/column/2016-009.md:10: 发现隐藏文字（display:none）")
+               for line in lines)
+    assert any(line.startswith("content/column/2016-009.md:10: 外部链接指向不在白名单内的域名：casino.example")
+               for line in lines)
+    assert not any("13800000000" in line for line in lines)
+
+
+def test_front_matter_urls_are_guarded(tree):
+    write(tree, "content/column/2016-009.md", ENTRY.format(
+        extra="follow_up: https://casino.example/x\n", body=""))
+    assert [line.split(" ")[0] for line in report(tree)] == [
+        "content/column/2016-009.md:7:"]
+
+
+def test_department_website_is_guarded(tree):
+    registry = tree / "content/departments.yml"
+    registry.write_text(registry.read_text(encoding="utf-8").replace(
+        "name: 济南市城市管理局", "name: 济南市城市管理局\n  website: https://cgj.jinan.gov.cn.evil.example/",
+        1), encoding="utf-8")
+    lines = report(tree)
+    assert len(lines) == 1 and lines[0].startswith("content/departments.yml:")
+    assert "cgj.jinan.gov.cn.evil.example" in lines[0]
+
+
+def test_reviewed_exemption_silences_exactly_its_finding(tree):
+    exemption = ("exemptions:\n  - kind: 固定电话\n    match: \"053*******000\"\n"
+                 "    reason: 街道办公开的值班电话\n    reviewer: 办公室主任\n")
+    write(tree, "content/column/2016-009.md", ENTRY.format(
+        extra=exemption, body="值班电话0531-86000000，另一部0531-86000001。"))
+    lines = report(tree)
+    assert len(lines) == 1 and "053*******001" in lines[0]
+
+
+def test_exemption_needs_reason_and_reviewer_and_must_match(tree):
+    exemption = "exemptions:\n  - kind: 手机号码\n    match: \"13*******99\"\n"
+    write(tree, "content/column/2016-009.md", ENTRY.format(extra=exemption, body=""))
+    lines = report(tree)
+    assert any("缺少必填字段 reason（理由）" in line for line in lines)
+    assert any("缺少必填字段 reviewer（审核人）" in line for line in lines)
+    assert any("没有对应任何发现" in line for line in lines)
+
+
+def test_build_refuses_content_with_findings(tree, tmp_path):
+    write(tree, "content/column/2016-009.md", ENTRY.format(extra="", body=f"卡号{FAKE_CARD}"))
+    output = tmp_path / "out"
+    out = io.StringIO()
+    assert build_or_report(CONF, output, tree, out=out) == 1
+    assert not output.exists()
+    assert "发现个人信息（银行卡号）" in out.getvalue()
+
+
+def test_demo_content_passes_the_guards():
+    out = io.StringIO()
+    assert check(CONF, out=out) == 0, out.getvalue()
+
+
+def test_allowlist_comes_from_the_settings(tree):
+    write(tree, "content/column/2016-009.md", ENTRY.format(
+        extra="", body="[报道](https://news.example.org/a.html)"))
+    assert len(report(tree)) == 1
+    out = io.StringIO()
+    status = check(CONF, tree, out=out, JIANDU_AS_OF="2016-06-30",
+                   JIANDU_LINK_ALLOWLIST=["gov.cn", "example.org"])
+    assert status == 0, out.getvalue()
+
+
+@pytest.mark.parametrize("value", ["gov.cn", None, [["gov.cn"]]])
+def test_list_settings_must_be_lists(tree, value):
+    out = io.StringIO()
+    assert check(CONF, tree, out=out, JIANDU_LINK_ALLOWLIST=value) == 1
+    assert "pelicanconf.py:1: JIANDU_LINK_ALLOWLIST 应为文字列表。" in out.getvalue()

@@ -1,0 +1,93 @@
+"""docs/编辑指南.md: every example in the editor's guide is checked and built.
+
+Fenced blocks marked `file=PATH` are written into a copy of the demo project and must pass
+`invoke check` and build; `append=PATH` blocks are appended to that file; `bad-file=PATH` blocks
+are tried one at a time and must produce exactly the messages in the ```text block after them.
+"""
+
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from jiandu.build import build_or_report, check
+from tests.conftest import CONF, PROJECT, parse
+
+GUIDE = PROJECT / "docs" / "编辑指南.md"
+FENCE_RE = re.compile(r"^```(\w+)(?: (file|append|bad-file)=(\S+))?\n(.*?)^```$", re.S | re.M)
+AS_OF = {"JIANDU_AS_OF": "2017-06-30"}
+
+
+def blocks() -> list[tuple[str, str, str, str]]:
+    return [m.groups() for m in FENCE_RE.finditer(GUIDE.read_text(encoding="utf-8"))]
+
+
+def examples(mode: str) -> list[tuple[str, str]]:
+    return [(path, text) for _, m, path, text in blocks() if m == mode]
+
+
+def bad_examples() -> list[tuple[str, str, list[str]]]:
+    found, all_blocks = [], blocks()
+    for i, (_, mode, path, text) in enumerate(all_blocks):
+        if mode == "bad-file":
+            lang, _, _, expected = all_blocks[i + 1]
+            assert lang == "text", f"the bad example for {path} needs a ```text block after it"
+            found.append((path, text, expected.strip().splitlines()))
+    return found
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    shutil.copytree(PROJECT / "content", tmp_path / "content")
+    shutil.rmtree(tmp_path / "content" / "drafts", ignore_errors=True)
+    return tmp_path
+
+
+def apply_good_examples(root: Path) -> None:
+    for path, text in examples("file"):
+        target = root / path
+        assert not target.exists(), f"{path} would replace demo content"
+        target.write_text(text, encoding="utf-8")
+    for path, text in examples("append"):
+        with (root / path).open("a", encoding="utf-8") as out:
+            out.write(text)
+
+
+def test_the_guide_has_examples_of_each_kind():
+    assert len(examples("file")) >= 3 and len(examples("append")) >= 1 and len(bad_examples()) >= 3
+
+
+def test_every_example_passes_check_and_builds(project, tmp_path):
+    apply_good_examples(project)
+    out = io.StringIO()
+    assert check(CONF, project, out=out, **AS_OF) == 0, out.getvalue()
+    output = tmp_path / "output"
+    assert build_or_report(CONF, output, project, out=out) == 0, out.getvalue()
+    for path, text in examples("file"):
+        kind, name = Path(path).parent.name, Path(path).stem
+        page = parse(output / kind / name / "index.html")
+        title = re.search(r"^title: \"?(.+?)\"?$", text, re.M).group(1)
+        assert title in page.find("h1").text
+    assert (output / "departments/hy-yjj/index.html").is_file()
+
+
+@pytest.mark.parametrize("path, text, expected", bad_examples(), ids=lambda v: str(v)[:30])
+def test_each_bad_example_gives_the_documented_messages(project, path, text, expected):
+    (project / path).write_text(text, encoding="utf-8")
+    out = io.StringIO()
+    assert check(CONF, project, out=out, **AS_OF) == 1
+    lines = out.getvalue().splitlines()[:-1]
+    assert [line.split("。")[0] for line in lines] == [line.split("。")[0] for line in expected], lines
+    for line, documented in zip(lines, expected, strict=True):
+        assert line.startswith(documented), (line, documented)
+
+
+def test_every_guard_message_is_explained_in_the_guide():
+    guide = GUIDE.read_text(encoding="utf-8")
+    for phrase in ("发现个人信息", "外部链接指向不在白名单内的域名", "发现隐藏文字", "没有对应任何发现",
+                   "缺少必填字段", "未知部门", "链接目标", "YAML 格式错误", "invoke redact",
+                   "invoke import-feed", "invoke serve", "invoke publish", "invoke new inquiry",
+                   "invoke new column", "history", "aliases", "exemptions"):
+        assert phrase in guide, phrase

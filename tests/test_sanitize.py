@@ -1,0 +1,122 @@
+"""The one sanitizer, against known XSS payloads: structurally, in a built page, and in Chromium."""
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from jiandu.build import build_or_report
+from jiandu.content import render_body
+from jiandu.sanitize import sanitize_html
+from tests.conftest import CONF, parse
+from tests.test_validation import write
+
+PAYLOADS = [line for line in (Path(__file__).parent / "xss_payloads.txt").read_text(
+    encoding="utf-8").splitlines() if line.strip()]
+DANGEROUS_TAGS = {"script", "style", "iframe", "object", "embed", "link", "meta", "base", "form",
+                  "input", "button", "svg", "math", "frame", "frameset", "applet", "template",
+                  "body", "video", "audio", "source", "details", "marquee", "textarea", "noscript"}
+SAFE_SCHEMES = ("http://", "https://", "mailto:", "#", "/", "./", "../")
+
+
+def assert_inert(html: str) -> None:
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup.find_all(True):
+        assert tag.name not in DANGEROUS_TAGS, html
+        for name, value in tag.attrs.items():
+            assert not name.lower().startswith("on"), html
+            assert name.lower() not in {"style", "srcdoc", "formaction", "action", "background"}, html
+            if name.lower() in {"href", "src", "cite"}:
+                assert value.strip().lower().startswith(SAFE_SCHEMES) or "://" not in value and \
+                    ":" not in value, html
+    assert "javascript:" not in html.lower() or "&lt;" in html
+
+
+def test_there_are_at_least_30_payloads():
+    assert len(PAYLOADS) >= 30
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_sanitizer_leaves_nothing_executable(payload):
+    assert_inert(sanitize_html(payload))
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_markdown_bodies_go_through_the_sanitizer(payload):
+    assert_inert(render_body(f"正文。\n\n{payload}\n\n结尾。"))
+
+
+def test_ordinary_markdown_survives():
+    html = render_body("## 小标题\n\n**加粗**，[链接](https://www.jinan.gov.cn/)。\n\n"
+                       "| 项目 | 状态 |\n| --- | --- |\n| 路灯 | 已修复 |\n\n- 一\n- 二\n\n注释[^1]\n\n"
+                       "[^1]: 说明。\n")
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.h2.text == "小标题" and soup.strong.text == "加粗"
+    assert soup.find("a", href="https://www.jinan.gov.cn/") is not None
+    assert soup.table.find("td").text == "路灯" and len(soup.find_all("li")) >= 2
+    assert soup.find("a", class_="footnote-ref") is not None
+
+
+def test_built_page_carries_no_payload(tree, tmp_path):
+    body = "\n\n".join(p for p in PAYLOADS if "://" not in p and "//" not in p)
+    write(tree, "content/column/2016-009.md",
+          "---\ntitle: 测试\nnumber: 9\ndate: 2016-06-01\ndepartments: [cgj]\nstatus: 已受理\n---\n"
+          f"正文。\n\n{body}\n")
+    out = io.StringIO()
+    assert build_or_report(CONF, tmp_path / "out", tree, out=out) == 0, out.getvalue()
+    page = parse(tmp_path / "out/column/2016-009/index.html")
+    article = page.find("main")
+    assert "正文。" in article.text
+    assert_inert(str(article))
+
+
+# ---- in a real browser ----------------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def _browser_or_skip():
+    missing = [] if CHROMIUM.is_file() else ["Debian's chromium (apt-get install -y chromium)"]
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing.append("playwright (.venv/bin/pip install -e '.[test]')")
+    if missing:
+        message = "this test needs " + " and ".join(missing)
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return sync_playwright
+
+
+def dialogs_fired(html_fragments: list[str]) -> int:
+    """Load the fragments in Chromium, offline, hover and click everything; count alert() calls."""
+    sync_playwright = _browser_or_skip()
+    fired = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.route("**/*", lambda route: route.abort())
+        page.on("dialog", lambda d: (fired.append(d.message), d.dismiss()))
+        body = "\n".join(f"<section>{f}</section>" for f in html_fragments)
+        page.set_content(f"<!doctype html><meta charset=utf-8><body>{body}</body>")
+        page.wait_for_timeout(300)
+        page.evaluate("""() => { for (const el of document.querySelectorAll('body *')) {
+            for (const t of ['mouseover', 'focus', 'click']) {
+              try { el.dispatchEvent(new Event(t)); if (t === 'click' && el.tagName !== 'A') el.click(); }
+              catch (e) {} } } }""")
+        page.wait_for_timeout(300)
+        browser.close()
+    return len(fired)
+
+
+def test_payloads_do_run_unsanitized_so_the_browser_check_can_fail():
+    assert dialogs_fired(PAYLOADS) > 0
+
+
+def test_sanitized_payloads_run_nothing_in_chromium():
+    assert dialogs_fired([sanitize_html(p) for p in PAYLOADS]) == 0
