@@ -1,0 +1,128 @@
+"""Full-text search: what each record page tells Pagefind, and building the Pagefind index.
+
+Pagefind (the extended binary from the `pagefind[extended]` wheel) segments Chinese text with a
+dictionary when it indexes, but the browser segments the query with `Intl.Segmenter`. The two
+disagree on long names: the index may hold 济南市/交通运输/局 where the query asks for
+济南/市/交通/运输局, so a page that names a department is not found by that name. Each indexed page
+therefore carries its departments' registry names (full name, short name, aliases, the name
+without the city or district prefix), each written once whole and once split into the words the
+query segmenter produces, so that index and query meet on the same words.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import COLUMN, KIND_SHORT, LEVELS, Department, Record, Site
+
+SEARCH_PAGE = "search/"
+CITY_PREFIXES = ("济南市",)
+DEPARTMENT_KIND = "部门"
+
+class SearchIndexError(RuntimeError):
+    pass
+
+
+def department_names(dept: Department) -> list[str]:
+    """Every name a citizen may type for a department: registry names and their bare forms."""
+    names = [dept.name, *([dept.short] if dept.short else []), *dept.aliases]
+    bare = [_strip_prefix(n) for n in names]
+    return list(dict.fromkeys(n for n in [*names, *bare] if n))
+
+
+def _strip_prefix(name: str) -> str:
+    for prefix in (*CITY_PREFIXES, "市"):
+        if name.startswith(prefix) and len(name) > len(prefix) + 1:
+            return name[len(prefix):]
+    return name
+
+
+def record_departments(record: Record, site: Site) -> list[Department]:
+    """The record's departments, then the districts they (or the entry) belong to."""
+    ids = list(record.departments)
+    if record.kind == COLUMN and record.district:
+        ids.append(record.district)
+    ids += [site.departments[i].parent for i in ids if site.departments[i].parent]
+    return [site.departments[i] for i in dict.fromkeys(ids)]
+
+
+def search_terms(departments: list[Department]) -> str:
+    """The names of `departments` as one line of search-only text for the index."""
+    return " ".join(dict.fromkeys(n for d in departments for n in department_names(d)))
+
+
+def record_filters(record: Record, site: Site, status_of) -> dict[str, list[str]]:
+    """Pagefind filters of a record page: kind, department (full names), year, status."""
+    depts = record_departments(record, site)
+    if record.kind == COLUMN:
+        statuses = [record.status]
+    else:
+        statuses = sorted({status_of(c) for s in record.segments for c in s.commitments})
+    return {
+        "kind": [KIND_SHORT[record.kind]],
+        "department": [d.name for d in depts],
+        "year": [str(record.year)],
+        "status": statuses,
+    }
+
+
+def department_filters(dept: Department, site: Site) -> dict[str, list[str]]:
+    names = [dept.name] + ([site.departments[dept.parent].name] if dept.parent else [])
+    return {"kind": [DEPARTMENT_KIND], "department": names}
+
+
+@dataclass(frozen=True)
+class SearchFields:
+    """What templates ask about search, bound to one site: the `search` global of the theme."""
+
+    site: Site
+    status_of: Callable
+
+    def record_filters(self, record: Record) -> dict[str, list[str]]:
+        return record_filters(record, self.site, self.status_of)
+
+    def record_terms(self, record: Record) -> str:
+        return search_terms(record_departments(record, self.site))
+
+    def department_filters(self, dept: Department) -> dict[str, list[str]]:
+        return department_filters(dept, self.site)
+
+    def department_terms(self, dept: Department) -> str:
+        parent = [self.site.departments[dept.parent]] if dept.parent else []
+        return search_terms([dept, *parent])
+
+    def options(self, years: list[int], statuses: list[str]) -> dict[str, list[str]]:
+        """The choices the search form offers, in the order a citizen scans them."""
+        depts = sorted(self.site.departments.values(),
+                       key=lambda d: (d.until is not None, LEVELS.index(d.level), d.name))
+        return {
+            "kind": [*KIND_SHORT.values(), DEPARTMENT_KIND],
+            "department": [d.name for d in depts],
+            "year": [str(y) for y in sorted(years, reverse=True)],
+            "status": list(statuses),
+        }
+
+
+def pagefind_executable() -> Path:
+    try:
+        from pagefind_bin_extended import get_executable
+    except ImportError as err:
+        raise SearchIndexError("找不到 Pagefind 扩展版，请运行：.venv/bin/pip install -e '.[test]'"
+                               "（pagefind[extended]）") from err
+    return get_executable()
+
+
+def build_search_index(output: Path, pelican_settings: dict) -> None:
+    """FINALIZE step: index the written pages into output/pagefind/ (Chinese segmentation)."""
+    cmd = [str(pagefind_executable()), "--site", str(output), "--silent"]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        raise SearchIndexError(f"生成搜索索引失败（pagefind）：{done.stderr.strip() or done.stdout.strip()}")
+    for unused in ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js",
+                   "pagefind-modular-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
+                   "pagefind-highlight.js"):
+        # The site has its own accessible search page; Pagefind's UI bundles are not published.
+        (output / "pagefind" / unused).unlink(missing_ok=True)
