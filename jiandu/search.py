@@ -21,6 +21,7 @@ from .model import COLUMN, KIND_SHORT, LEVELS, Department, Record, Site
 SEARCH_PAGE = "search/"
 CITY_PREFIXES = ("济南市",)
 DEPARTMENT_KIND = "部门"
+MAX_WORD = 4  # longest word a query segmenter makes of a department or place name
 
 class SearchIndexError(RuntimeError):
     pass
@@ -50,8 +51,15 @@ def record_departments(record: Record, site: Site) -> list[Department]:
 
 
 def search_terms(departments: list[Department]) -> str:
-    """The names of `departments` as one line of search-only text for the index."""
-    return " ".join(dict.fromkeys(n for d in departments for n in department_names(d)))
+    """The names of `departments` as one line of search-only text for the index.
+
+    Each name is written whole and then as every run of 1 to MAX_WORD characters, so that any way a
+    browser's segmenter splits a typed name (槐|荫|区, 市城|管|局) finds the same words in the index.
+    """
+    names = list(dict.fromkeys(n for d in departments for n in department_names(d)))
+    runs = (n[i:i + size] for n in names for size in range(1, MAX_WORD + 1)
+            for i in range(len(n) - size + 1))
+    return " ".join(dict.fromkeys([*names, *runs]))
 
 
 def record_filters(record: Record, site: Site, status_of) -> dict[str, list[str]]:
