@@ -11,6 +11,7 @@ query segmenter produces, so that index and query meet on the same words.
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from .model import COLUMN, KIND_SHORT, LEVELS, Department, Record, Site
 SEARCH_PAGE = "search/"
 CITY_PREFIXES = ("济南市",)
 DEPARTMENT_KIND = "部门"
+TAG = re.compile(r"<[^>]+>")
+HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 MAX_WORD = 4  # longest word a query segmenter makes of a department or place name
 
 class SearchIndexError(RuntimeError):
@@ -82,6 +85,15 @@ def department_filters(dept: Department, site: Site) -> dict[str, list[str]]:
     return {"kind": [DEPARTMENT_KIND], "department": names}
 
 
+def text_terms(record: Record) -> str:
+    """Every 2-character run of the record's title and body, for the same reason as names:
+    the query segmenter splits ordinary words (车|载|监|控|录像) finer than the index does
+    (车载|监控|录像), and a query word must start an index word to match it."""
+    text = record.title + TAG.sub(" ", record.body_html)
+    runs = (m.group()[i:i + 2] for m in HAN_RUN.finditer(text) for i in range(len(m.group()) - 1))
+    return " ".join(dict.fromkeys(runs))
+
+
 @dataclass(frozen=True)
 class SearchFields:
     """What templates ask about search, bound to one site: the `search` global of the theme."""
@@ -93,7 +105,7 @@ class SearchFields:
         return record_filters(record, self.site, self.status_of)
 
     def record_terms(self, record: Record) -> str:
-        return search_terms(record_departments(record, self.site))
+        return search_terms(record_departments(record, self.site)) + " " + text_terms(record)
 
     def department_filters(self, dept: Department) -> dict[str, list[str]]:
         return department_filters(dept, self.site)
