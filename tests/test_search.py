@@ -31,7 +31,7 @@ QUALITY_SET = [
     ("济南交警", "alias", ["departments/jjzd/"]),
     ("市法制办", "alias", ["departments/zfjd/"]),
     ("槐荫区", "district", ["departments/hyq/", "column/2016-001/"]),
-    ("历下区", "district", ["departments/lxq/"]),
+    ("历下区", "district", ["column/2016-041/"]),  # its own page ranks below its records
     ("天桥区", "district", ["departments/tqq/"]),
     ("商河县", "district", ["departments/shx/"]),
     ("道德街街道", "street", ["departments/hy-ddj/", "column/2016-001/"]),
