@@ -137,6 +137,8 @@ def pagefind_executable() -> Path:
 
 def build_search_index(output: Path, pelican_settings: dict) -> None:
     """FINALIZE step: index the written pages into output/pagefind/ (Chinese segmentation)."""
+    if not pelican_settings.get("JIANDU_SEARCH", True):
+        return
     cmd = [str(pagefind_executable()), "--site", str(output), "--silent"]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     if done.returncode != 0:
