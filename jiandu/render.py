@@ -43,6 +43,11 @@ def _url(ctx, target: str) -> str:
     return relative_url(ctx["page_path"], target)
 
 
+def print_url(siteurl: str, target: str) -> str:
+    """A link target as printed on paper: absolute when published, from the site root otherwise."""
+    return target if target.startswith(("http://", "https://")) else f"{siteurl}/{target}"
+
+
 def date_cn(value: date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
@@ -79,6 +84,7 @@ def site_globals(site: Site, idx: Indexes, css: bytes) -> dict:
         "status_of": partial(effective_status, as_of=site.as_of),
         "search": SearchFields(site, partial(effective_status, as_of=site.as_of)),
         "SEARCH_PAGE": SEARCH_PAGE,
+        "print_url": partial(print_url, site.settings.get("SITEURL", "")),
         "css_url": f"{CSS_BUNDLE}?v={hashlib.sha256(css).hexdigest()[:10]}",
     }
 
