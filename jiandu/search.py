@@ -11,11 +11,16 @@ query segmenter produces, so that index and query meet on the same words.
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
 import re
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+import cbor2
 
 from .model import COLUMN, KIND_SHORT, LEVELS, Department, Record, Site
 
@@ -143,8 +148,49 @@ def build_search_index(output: Path, pelican_settings: dict) -> None:
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     if done.returncode != 0:
         raise SearchIndexError(f"生成搜索索引失败（pagefind）：{done.stderr.strip() or done.stdout.strip()}")
+    canonicalize_filters(output / "pagefind")
     for unused in ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js",
                    "pagefind-modular-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
                    "pagefind-highlight.js"):
         # The site has its own accessible search page; Pagefind's UI bundles are not published.
         (output / "pagefind" / unused).unlink(missing_ok=True)
+
+
+# Pagefind writes the values of each filter, and the list of filters, in hash-map order, which
+# changes from run to run. Sorting them and renaming the chunks by their content makes the bundle
+# byte-identical for identical input, as the rest of the build is.
+PAGEFIND_HEADER = b"pagefind_dcd"
+
+
+def canonicalize_filters(bundle: Path) -> None:
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for lang, info in sorted(entry["languages"].items()):
+        meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
+        meta = _read_chunk(meta_path)
+        filters = []
+        for name, chunk_hash in meta[3]:
+            old = bundle / "filter" / f"{chunk_hash}.pf_filter"
+            filter_name, values = _read_chunk(old)
+            old.unlink()
+            data = _chunk_bytes([filter_name, sorted(values, key=lambda v: v[0])])
+            new_hash = f"{lang}_{hashlib.sha256(data).hexdigest()[:7]}"
+            (bundle / "filter" / f"{new_hash}.pf_filter").write_bytes(data)
+            filters.append([name, new_hash])
+        meta[3] = sorted(filters)
+        data = _chunk_bytes(meta)
+        meta_path.unlink()
+        info["hash"] = f"{lang}_{hashlib.sha256(data).hexdigest()[:13]}"
+        (bundle / f"pagefind.{info['hash']}.pf_meta").write_bytes(data)
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _read_chunk(path: Path):
+    raw = gzip.decompress(path.read_bytes())
+    if not raw.startswith(PAGEFIND_HEADER):
+        raise SearchIndexError(f"无法识别的 Pagefind 索引文件：{path.name}")
+    return cbor2.loads(raw[len(PAGEFIND_HEADER):])
+
+
+def _chunk_bytes(value) -> bytes:
+    return gzip.compress(PAGEFIND_HEADER + cbor2.dumps(value), mtime=0)

@@ -91,6 +91,24 @@ def test_pagefind_index_is_built_in_chinese(demo_site):
     assert entry["languages"]["zh-cn"]["page_count"] > 100
 
 
+def test_search_bundle_is_byte_identical_across_builds(demo_site, tmp_path):
+    from jiandu.build import build
+    from tests.conftest import CONF
+
+    again = tmp_path / "again"
+    build(CONF, again)
+    first, second = demo_site / "pagefind", again / "pagefind"
+    names = sorted(p.relative_to(first).as_posix() for p in first.rglob("*") if p.is_file())
+    assert names == sorted(p.relative_to(second).as_posix() for p in second.rglob("*") if p.is_file())
+    assert any(n.startswith("filter/") for n in names)
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_pagefind_ui_bundles_are_not_published(demo_site):
+    assert not list((demo_site / "pagefind").glob("pagefind-*ui*"))
+
+
 def test_chrome_is_kept_out_of_the_index(corpus):
     for url, text in corpus.items():
         assert "跳到正文" not in text and "市民服务热线" not in text, url
