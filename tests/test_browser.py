@@ -39,6 +39,10 @@ def test_page_structure_for_assistive_technology(page, site_url, template):
     assert page.locator("a.jd-skip-link[href='#main']").count() == 1
     for nav in page.locator("nav").all():
         assert nav.get_attribute("aria-label"), template
+    for tag in page.locator(".jd-tag").all():  # status is text; colour only repeats it
+        assert tag.inner_text().strip(), template
+    for table in page.locator("table").all():
+        assert table.locator("th").count() > 0 and table.locator("caption").count() == 1, template
 
 
 @pytest.mark.parametrize("template", sorted(TEMPLATE_PAGES))
@@ -76,6 +80,8 @@ def test_keyboard_reaches_search_box_and_main_content(page, site_url):
             break
     else:
         pytest.fail("the search box is not reachable with Tab")
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineWidth") == "3px"
     page.keyboard.type("拒载")
     page.keyboard.press("Enter")
     page.wait_for_selector("#search-results li")

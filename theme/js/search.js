@@ -50,7 +50,7 @@ async function run() {
     return;
   }
   statusLine.textContent = "正在搜索……";
-  const pagefind = await import(form.dataset.pagefind);
+  const pagefind = await import(new URL(form.dataset.pagefind, document.baseURI).href);
   await pagefind.options({ baseUrl: new URL(form.dataset.siteRoot, window.location.href).pathname });
   const search = await pagefind.search(query || null, { filters });
   const shown = await Promise.all(search.results.slice(0, SHOWN).map((r) => r.data()));
