@@ -106,6 +106,17 @@ def test_department_search_box_searches_that_department(page, site_url):
     assert metas and all("济南市城市管理局" in m for m in metas)
 
 
+def test_search_page_shows_more_results_on_request(page, site_url):
+    open_page(page, site_url, "search/?q=" + "济南")
+    status = page.locator("#search-status").inner_text()
+    total = int(re.search(r"共找到 (\d+) 条", status).group(1))
+    assert total > 20 and page.locator("#search-results li").count() == 20
+    page.click("#search-more")
+    page.wait_for_function("document.querySelectorAll('#search-results li').length > 20")
+    assert page.locator("#search-results li").count() == min(40, total)
+    assert page.evaluate("document.activeElement.closest('#search-results li') !== null")
+
+
 def test_search_page_finds_a_phrase_from_an_entry_first(page, site_url):
     open_page(page, site_url, "search/?q=" + "车载监控录像")
     assert page.locator("#search-results a").first.get_attribute("href").endswith("/column/2016-016/")

@@ -1,11 +1,12 @@
 // The search page: reads the form's query string, asks Pagefind, lists the results.
 // Everything else on the site works without JavaScript; this page says so in <noscript>.
 const FILTERS = ["kind", "department", "year", "status"];
-const SHOWN = 30;
+const PAGE = 20; // results fetched and shown at a time
 
 const form = document.querySelector(".jd-search");
 const statusLine = document.getElementById("search-status");
 const list = document.getElementById("search-results");
+const moreButton = document.getElementById("search-more");
 
 function readQuery() {
   const params = new URLSearchParams(window.location.search);
@@ -43,6 +44,19 @@ function resultItem(data) {
   return item;
 }
 
+async function showMore(results, shownSoFar) {
+  const next = results.slice(shownSoFar, shownSoFar + PAGE);
+  const items = (await Promise.all(next.map((r) => r.data()))).map(resultItem);
+  list.append(...items);
+  const shown = shownSoFar + next.length;
+  moreButton.hidden = shown >= results.length;
+  moreButton.onclick = async () => {
+    await showMore(results, shown);
+    list.children[shown]?.querySelector("a")?.focus();
+  };
+  statusLine.textContent = `共找到 ${results.length} 条记录${results.length > shown ? `，已显示前 ${shown} 条` : ""}。`;
+}
+
 async function run() {
   const { query, filters } = readQuery();
   if (!query && Object.keys(filters).length === 0) {
@@ -53,12 +67,12 @@ async function run() {
   const pagefind = await import(new URL(form.dataset.pagefind, document.baseURI).href);
   await pagefind.options({ baseUrl: new URL(form.dataset.siteRoot, window.location.href).pathname });
   const search = await pagefind.search(query || null, { filters });
-  const shown = await Promise.all(search.results.slice(0, SHOWN).map((r) => r.data()));
-  list.replaceChildren(...shown.map(resultItem));
-  const total = search.results.length;
-  statusLine.textContent = total === 0
-    ? "没有找到相关记录。可以换一个词，或减少筛选条件。"
-    : `共找到 ${total} 条记录${total > SHOWN ? `，显示前 ${SHOWN} 条` : ""}。`;
+  list.replaceChildren();
+  if (search.results.length === 0) {
+    statusLine.textContent = "没有找到相关记录。可以换一个词，或减少筛选条件。";
+    return;
+  }
+  await showMore(search.results, 0);
 }
 
 run().catch(() => {
