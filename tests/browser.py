@@ -90,8 +90,10 @@ def site_url(demo_site):
     server.shutdown()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # Module scope: Playwright's sync API runs an event loop while it is open, and other test
+    # modules start Playwright of their own.
     require_browser()
     from playwright.sync_api import sync_playwright
 
