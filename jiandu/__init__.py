@@ -8,10 +8,11 @@ from pathlib import Path
 from pelican import signals
 
 from .generator import JianduGenerator
+from .search import build_search_index
 
 # Steps run in this order once every page and asset is written (search index, then manifest…).
 # Each is a function (output: Path, pelican_settings: dict) -> None.
-FINALIZE_STEPS: list = []
+FINALIZE_STEPS: list = [build_search_index]
 
 
 def _generators(pelican):

@@ -15,6 +15,7 @@ from math import ceil
 from . import feeds, opendata
 from .indexes import LEDGER_STATUSES, STATUS_SLUGS, Indexes
 from .model import COLUMN, ENTRY_STATUSES, INQUIRY, KIND_NAMES, Site
+from .search import SEARCH_PAGE
 from .stats import department_figures, department_stats
 
 
@@ -98,6 +99,9 @@ def site_pages(site: Site, idx: Indexes) -> list[Output]:
              facts=(tuple((y.year, y.inquiries, y.entries) for y in idx.years),),
              template="home.html", context={"latest": latest}),
         Page("404.html", template="404.html", context={"absolute_urls": True}),
+        Page(f"{SEARCH_PAGE}index.html", template="search.html",
+             facts=(tuple(y.year for y in idx.years), tuple(d.name for d in site.departments.values())),
+             context={"statuses": [*ENTRY_STATUSES, *LEDGER_STATUSES]}),
         Page("departments/index.html", facts=directory, template="departments.html",
              context={"stats": stats, "rankings": RANKINGS}),
         *_record_pages(site, idx),

@@ -6,6 +6,7 @@ writes again only the outputs that an edit touches.
 
 from __future__ import annotations
 
+import posixpath
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,6 +83,8 @@ class Pipeline:
 
     def _write(self, site: Site, idx: Indexes, outputs: list[Output]) -> None:
         _write_file(self.output / CSS_BUNDLE, self.css)
+        for script in sorted((self.theme / "js").glob("*.js")):  # only the search page uses one
+            _write_file(self.output / posixpath.dirname(CSS_BUNDLE) / script.name, script.read_bytes())
         env, shared = self.env, site_globals(site, idx, self.css)
 
         def write(output: Output) -> None:

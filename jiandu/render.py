@@ -13,6 +13,7 @@ from .charts import bar_chart
 from .indexes import LEDGER_STATUSES, STATUS_SLUGS, Indexes, effective_status
 from .model import COLUMN, INQUIRY, KIND_NAMES, KIND_SHORT, OVERDUE, Site
 from .pages import DataFile, Page
+from .search import SEARCH_PAGE, SearchFields
 
 STATUS_MODIFIERS = {
     "已兑现": "done", "已办结": "done", "推进中": "progress", "办理中": "progress",
@@ -40,6 +41,11 @@ def _url(ctx, target: str) -> str:
     if ctx.get("absolute_urls"):  # e.g. 404.html, served at any depth
         return target if target.startswith(("http://", "https://")) else f"{ctx['SITEURL']}/{target}"
     return relative_url(ctx["page_path"], target)
+
+
+def print_url(siteurl: str, target: str) -> str:
+    """A link target as printed on paper: absolute when published, from the site root otherwise."""
+    return target if target.startswith(("http://", "https://")) else f"{siteurl}/{target}"
 
 
 def date_cn(value: date | None) -> str:
@@ -76,6 +82,9 @@ def site_globals(site: Site, idx: Indexes, css: bytes) -> dict:
         "SITENAME": site.settings.get("SITENAME", ""),
         "SITEURL": site.settings.get("SITEURL", ""),
         "status_of": partial(effective_status, as_of=site.as_of),
+        "search": SearchFields(site, partial(effective_status, as_of=site.as_of)),
+        "SEARCH_PAGE": SEARCH_PAGE,
+        "print_url": partial(print_url, site.settings.get("SITEURL", "")),
         "css_url": f"{CSS_BUNDLE}?v={hashlib.sha256(css).hexdigest()[:10]}",
     }
 

@@ -25,3 +25,7 @@ def tree(tmp_path) -> Path:
 
 def parse(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+# Browser fixtures (demo site on 127.0.0.1, Debian's Chromium), shared by the browser tests.
+from tests.browser import browser, demo_site, page, screenshots, site_url  # noqa: E402,F401
