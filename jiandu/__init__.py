@@ -8,10 +8,12 @@ from pathlib import Path
 from pelican import signals
 
 from .generator import JianduGenerator
+from .manifest import write_manifest
 
 # Steps run in this order once every page and asset is written (search index, then manifest…).
-# Each is a function (output: Path, pelican_settings: dict) -> None.
-FINALIZE_STEPS: list = []
+# Each is a function (output: Path, pelican_settings: dict) -> None. The manifest stays last: it
+# lists every file the steps before it wrote.
+FINALIZE_STEPS: list = [write_manifest]
 
 
 def _generators(pelican):
