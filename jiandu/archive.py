@@ -12,6 +12,7 @@ import gzip
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -92,16 +93,27 @@ def build_tree(project: Path, output: Path, as_of: date) -> None:
     A separate process with the export first on the path builds the ref with the code it had,
     so an old edition comes out as it was published, not as today's code would render it.
     """
-    env = {**os.environ, "PYTHONPATH": str(project)}
+    # Wide, plain log lines, so that content problems reach staff as whole `path:line: message` lines.
+    env = {**os.environ, "PYTHONPATH": str(project), "COLUMNS": "1000", "NO_COLOR": "1"}
     cmd = [sys.executable, "-m", "pelican", str(project / "content"), "-s", str(project / "publishconf.py"),
            "-o", str(output), "-e", f"JIANDU_AS_OF={json.dumps(as_of.isoformat())}",
            f"JIANDU_ROOT={json.dumps(str(project))}"]
     result = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True, timeout=3600)
     if result.returncode != 0:
-        raise ArchiveError(f"生成网站失败：\n{result.stdout}{result.stderr}")
+        raise ArchiveError(f"生成网站失败：\n{_build_failure(result.stdout + result.stderr)}")
     if not (output / manifests.MANIFEST).exists():  # a ref from before manifests existed
         site_url = _built_site_url(project)
         manifests.write_manifest(output, {"SITEURL": site_url})
+
+
+PROBLEM_LINE = re.compile(r"^\S+:\d+: |^共发现 ")
+
+
+def _build_failure(log: str) -> str:
+    """The content problems from a failed build's log, else its last lines."""
+    lines = [line.strip() for line in log.splitlines()]
+    problems = list(dict.fromkeys(line for line in lines if PROBLEM_LINE.match(line)))
+    return "\n".join(problems or lines[-30:])
 
 
 def _built_site_url(project: Path) -> str:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from .content import load_site
-from .permalinks import last_edition_problems
+from .permalinks import last_edition_problems, planned_paths
 from .problems import ContentError
 from .settings import jiandu_settings
 
@@ -27,7 +27,8 @@ def check(conf: Path, root: Path | None = None, out=sys.stdout, **overrides) -> 
     try:
         settings = jiandu_settings(read_pelican_settings(conf, root, **overrides))
         site = load_site(Path(settings["JIANDU_ROOT"]), settings)
-        problems = last_edition_problems(site, Path(settings["JIANDU_ROOT"]))
+        # Planning the pages also finds old addresses (aliases) that collide with a page.
+        problems = last_edition_problems(site, Path(settings["JIANDU_ROOT"]), planned_paths(site))
         if problems:
             raise ContentError(problems)
     except ContentError as err:

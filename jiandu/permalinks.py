@@ -40,8 +40,8 @@ def planned_paths(site: Site, idx: Indexes | None = None) -> set[str]:
     return {o.path for o in site_pages(site, idx)} | {CSS_BUNDLE, manifests.MANIFEST}
 
 
-def last_edition_problems(site: Site, root: Path, idx: Indexes | None = None) -> Problems:
-    """Every guarded address of the last archived edition that the current content no longer has."""
+def last_edition_problems(site: Site, root: Path, now: set[str]) -> Problems:
+    """Every guarded address of the last archived edition missing from `now` (the planned paths)."""
     problems = Problems()
     if not site.editions:
         return problems
@@ -54,7 +54,6 @@ def last_edition_problems(site: Site, root: Path, idx: Indexes | None = None) ->
         problems.add(shown, 1, f"无法读取上一归档版本 {last.label} 的文件清单。",
                      "该文件由 invoke archive 生成并应随 editions.json 一起提交；请从 git 历史中恢复。")
         return problems
-    now = planned_paths(site, idx)
     appeared = sorted(p for p in now if RECORD_PAGE.match(p) and p not in old.by_path())
     for path in lost_paths([f.path for f in old.files], now):
         url = "/" + path.removesuffix("index.html")
