@@ -21,20 +21,9 @@ from jiandu.editions import load_editions
 from jiandu.manifest import file_sha256, site_files
 from jiandu.problems import Problems
 from tests.conftest import PROJECT, parse
-from tests.gitutil import commit_all, git
-from tests.test_reproducible import project_files
+from tests.gitutil import commit_all, git, make_repo
 
 FIXTURE_CONTENT = PROJECT / "tests/fixtures/site/content"
-
-
-def make_repo(target: Path) -> Path:
-    """A git repository like the project's, with the fixture as content and its own copy of the code."""
-    for rel, source in project_files().items():
-        (target / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target / rel)
-    shutil.copytree(PROJECT / "jiandu", target / "jiandu", ignore=shutil.ignore_patterns("__pycache__"))
-    commit_all(target, "2016-06-30T20:00:00+08:00")
-    return target
 
 
 def run_archive(repo: Path, ref: str = "HEAD") -> tuple[int, str]:

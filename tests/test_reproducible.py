@@ -11,22 +11,11 @@ from pathlib import Path
 import pytest
 
 from jiandu.manifest import site_files
-from jiandu.testing import FIXTURE
-from tests.conftest import PROJECT
-from tests.gitutil import commit_all
+from tests.gitutil import commit_all, project_files
 
 HELPER = Path(__file__).parent / "helpers" / "shuffled_build.py"
 # Output files that may legitimately differ between builds, by path prefix (none so far).
 EXCLUDED: tuple[str, ...] = ()
-
-
-def project_files() -> dict[str, Path]:
-    """What a project checkout holds that a build reads, with the fixture as its content."""
-    files = {name: PROJECT / name for name in ("pelicanconf.py", "publishconf.py")}
-    for root, prefix in ((PROJECT / "theme", "theme"), (PROJECT / FIXTURE / "content", "content")):
-        for rel in site_files(root):
-            files[f"{prefix}/{rel}"] = root / rel
-    return files
 
 
 def make_checkout(target: Path, reverse: bool) -> Path:
