@@ -223,6 +223,15 @@ def write_warc(site: Path, target: Path, manifest: manifests.Manifest, info: dic
                                    "WARC-Warcinfo-ID": info_id}))
 
 
+def _version(package: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def _record_id(label: str, name: str) -> str:
     return f"<urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'jiandu:{label}:{name}')}>"
 
@@ -246,7 +255,7 @@ def bag_info(source: Source, site_url: str, counts: tuple[int, int, int]) -> dic
 def warc_info(source: Source, site_url: str, counts: tuple[int, int, int]) -> dict[str, str]:
     sessions, entries, departments = counts
     return {
-        "software": "jiandu (warcio)",
+        "software": f"jiandu/{_version('jiandu')} warcio/{_version('warcio')}",
         "format": "WARC File Format 1.1",
         "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
         "isPartOf": source.label,
@@ -266,7 +275,8 @@ def package_edition(site: Path, source: Source, folder: Path) -> Edition:
     base = f"jiandu-{source.label}"
     names = {"bag": f"{base}-bag.tar.gz", "warc": f"{base}.warc.gz", "manifest": f"{base}-manifest.json"}
     folder.mkdir(parents=True, exist_ok=True)
-    write_bag(site, folder / names["bag"], base, bag_info(source, manifest.site_url, counts),
+    # RFC 8493 4.2: a serialized bag is named after its base directory, plus an extension.
+    write_bag(site, folder / names["bag"], f"{base}-bag", bag_info(source, manifest.site_url, counts),
               source.commit_epoch)
     write_warc(site, folder / names["warc"], manifest, warc_info(source, manifest.site_url, counts),
                source.label, source.commit_time)

@@ -44,7 +44,7 @@ def archived(tmp_path_factory):
 def unpack_bag(repo: Path, edition, into: Path) -> Path:
     with tarfile.open(repo / "archives" / edition.package("bag").name) as tar:
         tar.extractall(into, filter="data")
-    return into / f"jiandu-{edition.label}"
+    return into / f"jiandu-{edition.label}-bag"
 
 
 def test_edition_label_and_facts_come_from_git(archived):
@@ -64,6 +64,8 @@ def test_edition_label_and_facts_come_from_git(archived):
 def test_bag_validates_and_describes_the_edition(archived, tmp_path):
     repo, edition = archived
     bag_dir = unpack_bag(repo, edition, tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == [bag_dir.name]  # one top-level directory,
+    assert edition.package("bag").name == f"{bag_dir.name}.tar.gz"  # named like the file (RFC 8493 4.2)
     bag = bagit.Bag(str(bag_dir))
     bag.validate()  # raises BagValidationError on any missing, extra or altered file
     assert bag.version_info == (1, 0)
