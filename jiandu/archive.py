@@ -316,17 +316,17 @@ def _check_permanent_urls(repo: Path, editions: tuple[Edition, ...], source: Sou
     before = previous_edition(editions, source)
     if before is None:
         return
-    old = manifests.read(repo / ARCHIVES / before.package("manifest").name)
-    now = set(manifests.site_files(site))
-    lost = lost_paths([f.path for f in old.files], now)
+    package = before.package("manifest")
+    try:
+        old = manifests.read(repo / ARCHIVES / package.name)
+    except (AttributeError, OSError, manifests.ManifestError):
+        raise ArchiveError(f"无法读取上一版本 {before.label} 的文件清单；"
+                           f"请从 git 历史中恢复 {ARCHIVES}/ 中的文件。") from None
+    lost = lost_paths([f.path for f in old.files], set(manifests.site_files(site)))
     if lost:
-        listed = "\n".join(f"  /{manifests_url(p)}" for p in lost)
+        listed = "\n".join(f"  {public_url('', p)}" for p in lost)
         raise ArchiveError(f"以下网址在上一版本 {before.label} 中存在，本版本中消失了：\n{listed}\n"
                            "请为改名或改期号的记录填写 aliases（旧网址），然后再归档。")
-
-
-def manifests_url(path: str) -> str:
-    return public_url("", path).lstrip("/")
 
 
 def _store(repo: Path, editions: tuple[Edition, ...], edition: Edition, staging: Path, out) -> int:

@@ -50,7 +50,9 @@ def test_two_builds_are_byte_identical(tmp_path):
     first = make_checkout(tmp_path / "a" / "checkout", reverse=False)
     second = make_checkout(tmp_path / "elsewhere" / "deeper" / "checkout-2", reverse=True)
     run_build(first, tmp_path / "out-a", seed=1,
-              env={"TZ": "Etc/GMT+12", "LC_ALL": "C", "LANG": "C", "PYTHONHASHSEED": "1"}, prefix=fake)
+              env={"TZ": "Etc/GMT+12", "LC_ALL": "C", "LANG": "C", "PYTHONHASHSEED": "1",
+                   # an ASCII locale, as Python sees it without its UTF-8 defaults
+                   "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}, prefix=fake)
     run_build(second, tmp_path / "out-b", seed=2,
               env={"TZ": "Etc/GMT-14", "LC_ALL": "C.UTF-8", "LANG": "zh_CN.UTF-8", "PYTHONHASHSEED": "2"},
               prefix=[])
