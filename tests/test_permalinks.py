@@ -142,3 +142,12 @@ def test_check_reports_a_missing_edition_manifest(tree, fixture_site):
     assert out.getvalue().splitlines()[0] == (
         f"archives/{name}:1: 无法读取上一归档版本 2016-06-30-0123abcd 的文件清单。"
         " 该文件由 invoke archive 生成并应随 editions.json 一起提交；请从 git 历史中恢复。")
+
+
+def test_broken_editions_index_is_a_problem_with_its_line(tree):
+    (tree / "archives").mkdir()
+    (tree / "archives/editions.json").write_text('{\n  "format": "jiandu-editions/1",\n  "editions": [\n}\n',
+                                                 encoding="utf-8")
+    assert problems(tree) == [
+        "archives/editions.json:4: 归档索引不是有效的 JSON：Expecting value。"
+        " 该文件由 invoke archive 生成，请勿手工修改；可从 git 历史中恢复。"]
