@@ -6,9 +6,10 @@ edition or a given file. The server's own /manifest.json is only one more file t
 
 A folder can be listed, so every extra file is found. A web server cannot be listed; extra files
 there are found by following every link and sitemap entry of the deployed pages (an injected page
-is usually linked from a defaced one) and by asking for every address of earlier editions (pages
-that were removed but linger). An extra file that nothing links to and that no edition ever had
-stays invisible over HTTP; check the server's folder for that.
+is usually linked from a defaced one), by asking for every address of earlier editions (pages
+that were removed but linger) and every file the server's own manifest.json names. An extra file
+that nothing links to, that no edition had and that no manifest names stays invisible over HTTP;
+check the server's folder for that.
 """
 
 from __future__ import annotations
@@ -169,6 +170,7 @@ def _extras(site: _Site, expected: dict[str, str], bodies: dict[str, bytes],
             earlier_paths: set[str]) -> list[Finding]:
     """Files the server has beyond the reference: linked from deployed pages or left from earlier editions."""
     queue = deque((path, "上一归档版本中的文件，仍在服务器上") for path in sorted(earlier_paths))
+    queue += [(path, "服务器上的 manifest.json 列出") for path in _listed_by_server(bodies)]
     queue += _linked(site, bodies)
     tried: set[str] = set()
     findings = []
@@ -185,6 +187,14 @@ def _extras(site: _Site, expected: dict[str, str], bodies: dict[str, bytes],
             findings.append(Finding(path, "extra", why))
             queue += _linked(site, {path: body})  # an injected page may lead to more
     return findings
+
+
+def _listed_by_server(bodies: dict[str, bytes]) -> list[str]:
+    """The server's own manifest is not trusted, but the files it names are worth asking for."""
+    try:
+        return [f.path for f in manifests.parse(bodies[manifests.MANIFEST]).files]
+    except (KeyError, manifests.ManifestError):
+        return []
 
 
 def _linked(site: _Site, bodies: dict[str, bytes]) -> list[tuple[str, str]]:

@@ -131,3 +131,18 @@ def test_reference_built_from_the_commit_that_should_be_live(tmp_path):
     assert verify_deploy(repo, str(live), out=out) == 1
     want = hashlib.sha256(page.read_bytes()).hexdigest()[:16]
     assert f"实际为 {want}…" in out.getvalue()
+
+
+def test_files_named_by_a_rewritten_server_manifest_are_probed(deployed, fixture_site, tmp_path):
+    """An intruder who lists an unlinked file in the server's manifest.json gets both reported."""
+    root, url = deployed
+    (root / "promo").mkdir()
+    (root / "promo/index.html").write_text("<p>spam</p>", encoding="utf-8")
+    manifest = root / "manifest.json"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(
+        '"files": [\n', f'"files": [\n{{"path": "promo/index.html", "sha256": "{"1" * 64}", "size": 11}},\n'),
+        encoding="utf-8")
+    status, lines = run(tmp_path, url, fixture_site / "manifest.json")
+    assert status == 1
+    assert [line.split("（")[0] for line in lines[1:-1]] == ["被改动：manifest.json", "多出：promo/index.html"]
+    assert "（服务器上的 manifest.json 列出）" in lines[2]
