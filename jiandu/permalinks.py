@@ -14,7 +14,9 @@ from . import manifest as manifests
 from .editions import ARCHIVES, Edition
 from .indexes import Indexes, build_indexes
 from .model import Site
+from .pages import site_pages
 from .problems import Problems
+from .render import CSS_BUNDLE
 
 GUARDED_SUFFIXES = (".html", ".htm", ".atom", ".xml", ".txt")
 # Later pages of a paginated list move when records are added: not an address to keep.
@@ -33,9 +35,6 @@ def lost_paths(before: list[str], now: set[str]) -> list[str]:
 
 def planned_paths(site: Site, idx: Indexes | None = None) -> set[str]:
     """Every file a build of `site` writes, without rendering anything."""
-    from .pages import site_pages
-    from .render import CSS_BUNDLE
-
     idx = idx or build_indexes(site)
     return {o.path for o in site_pages(site, idx)} | {CSS_BUNDLE, manifests.MANIFEST}
 
@@ -54,7 +53,8 @@ def last_edition_problems(site: Site, root: Path, now: set[str]) -> Problems:
         problems.add(shown, 1, f"无法读取上一归档版本 {last.label} 的文件清单。",
                      "该文件由 invoke archive 生成并应随 editions.json 一起提交；请从 git 历史中恢复。")
         return problems
-    appeared = sorted(p for p in now if RECORD_PAGE.match(p) and p not in old.by_path())
+    published = old.by_path()
+    appeared = sorted(p for p in now if RECORD_PAGE.match(p) and p not in published)
     for path in lost_paths([f.path for f in old.files], now):
         url = "/" + path.removesuffix("index.html")
         problems.add(shown, old.line_of(path),
