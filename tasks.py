@@ -98,3 +98,24 @@ def regenerate_expected(c):
     from jiandu.testing import regenerate_expected_tree
 
     regenerate_expected_tree(ROOT)
+
+
+@task(help={"ref": "要归档的 git 版本（默认 HEAD）"})
+def archive(c, ref="HEAD"):
+    """归档一个版本：生成 BagIt 包和 WARC 文件，写入 archives/（Package the edition at REF）."""
+    from jiandu.archive import archive as run_archive
+
+    sys.exit(run_archive(ROOT, ref))
+
+
+@task(name="verify-deploy", help={
+    "target": "已部署网站的文件夹或网址（如 https://jiandu.example.gov.cn）",
+    "manifest": "对照的清单文件（manifest.json）",
+    "edition": "对照的归档版本标签（见 archives/editions.json）",
+    "ref": "未指定清单或版本时，生成该 git 版本作为对照（默认 HEAD）",
+})
+def verify_deploy(c, target, manifest=None, edition=None, ref="HEAD"):
+    """核对已部署的网站：报告缺少、多出和被改动的文件（Verify a deployed site）."""
+    from jiandu.verify import verify_deploy as run_verify
+
+    sys.exit(run_verify(ROOT, target, manifest=manifest, edition=edition, ref=ref))

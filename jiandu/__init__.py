@@ -8,11 +8,13 @@ from pathlib import Path
 from pelican import signals
 
 from .generator import JianduGenerator
+from .manifest import write_manifest
 from .search import build_search_index
 
-# Steps run in this order once every page and asset is written (search index, then manifest…).
-# Each is a function (output: Path, pelican_settings: dict) -> None.
-FINALIZE_STEPS: list = [build_search_index]
+# Steps run in this order once every page and asset is written. Each is a function
+# (output: Path, pelican_settings: dict) -> None. The manifest stays last: it lists every file
+# the steps before it wrote, the search index included.
+FINALIZE_STEPS: list = [build_search_index, write_manifest]
 
 
 def _generators(pelican):

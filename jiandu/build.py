@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from .content import load_site
+from .permalinks import last_edition_problems, planned_paths
 from .problems import ContentError
 from .settings import jiandu_settings
 
@@ -26,6 +27,10 @@ def check(conf: Path, root: Path | None = None, out=sys.stdout, **overrides) -> 
     try:
         settings = jiandu_settings(read_pelican_settings(conf, root, **overrides))
         site = load_site(Path(settings["JIANDU_ROOT"]), settings)
+        # Planning the pages also finds old addresses (aliases) that collide with a page.
+        problems = last_edition_problems(site, Path(settings["JIANDU_ROOT"]), planned_paths(site))
+        if problems:
+            raise ContentError(problems)
     except ContentError as err:
         print(err.problems.report(), file=out)
         return 1

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import markdown
 
+from .editions import load_editions
 from .guards import KINDS as GUARD_KINDS
 from .guards import guard_source, guard_yaml
 from .model import (
@@ -23,6 +24,7 @@ from .model import (
     ENTRY_STATUSES,
     INQUIRY,
     KIND_NAMES,
+    Alias,
     ColumnEntry,
     Commitment,
     Inquiry,
@@ -52,6 +54,9 @@ from .schema import (
 )
 from .source import SourceFile, read_markdown, read_yaml_file
 
+ALIAS_SEGMENT_RE = re.compile(r"^[A-Za-z0-9._~-]+$")
+PAGE_SUFFIX_RE = re.compile(r"\.html?$")
+FILE_SUFFIX_RE = re.compile(r"\.[A-Za-z0-9]{1,5}$")
 REF_RE = re.compile(r"^(inquiry|column)/(\d{4})-(\d{1,3})(?:#([A-Za-z0-9_-]+))?$")
 
 
@@ -78,6 +83,26 @@ def _reference(value, ctx: Context) -> Link:
     kind, year, number, anchor = match.groups()
     target = record_key(kind, int(year), int(number)) + (f"#{anchor}" if anchor else "")
     return Link(target, target.replace("#", "/#", 1) if anchor else target + "/")
+
+
+def _alias(value, ctx: Context) -> str:
+    """An old path of this record on the site, as a site-relative URL: `column/2016-045/`."""
+    text = str(value).strip()
+    example = "例如 column/2016-045/（网站内的旧路径，不含域名）。"
+    if re.match(r"^[a-z]+://", text, re.IGNORECASE):
+        raise Invalid(f"旧网址“{text}”应为网站内的路径，不含 http:// 和域名。", example)
+    if "?" in text or "#" in text:
+        raise Invalid(f"旧网址“{text}”不能包含 ? 或 #。", example)
+    path = text.lstrip("/").removesuffix("index.html")
+    segments = path.rstrip("/").split("/")
+    if not path or any(s in (".", "..") or not ALIAS_SEGMENT_RE.match(s) for s in segments):
+        raise Invalid(f"旧网址“{text}”无效：只能包含字母、数字和 . _ ~ -，以 / 分隔。", example)
+    last = segments[-1]
+    if PAGE_SUFFIX_RE.search(last):
+        return "/".join(segments)
+    if FILE_SUFFIX_RE.search(last):
+        raise Invalid(f"旧网址“{text}”不是网页地址，无法设置跳转。", example)
+    return "/".join(segments) + "/"
 
 
 def _history_schema(statuses: tuple[str, ...]) -> ListOf:
@@ -133,6 +158,7 @@ COMMON_FIELDS = [
     ("date", Date("日期", required=True)),
     ("sample", Bool("示例")),
     ("exemptions", ListOf("检查豁免", item=Struct("检查豁免", schema=EXEMPTION_SCHEMA))),
+    ("aliases", ListOf("旧网址", single_ok=True, item=Custom("旧网址", func=_alias))),
 ]
 
 SCHEMAS = {
@@ -250,9 +276,11 @@ class ContentTree:
         parsed = [r.parsed for r in self.files.values() if r.parsed]
         _check_editions(parsed, problems)
         _check_links(parsed, problems)
+        _check_aliases(parsed, problems)
+        editions = load_editions(self.root, problems)
         if problems:
             raise ContentError(problems)
-        return _assemble([r.record for r in self.files.values()], self.registry, self.settings)
+        return _assemble([r.record for r in self.files.values()], self.registry, self.settings, editions)
 
 
 def load_site(root: Path, settings: dict | None = None) -> Site:
@@ -404,6 +432,28 @@ def _check_links(parsed: list[Parsed], problems: Problems) -> None:
                              _nearest_target(link.target, targets))
 
 
+def _check_aliases(parsed: list[Parsed], problems: Problems) -> None:
+    """An old URL may not be any record's current URL, nor the old URL of two records."""
+    current = {f"{item.key}/": item for item in parsed if item.key}
+    claimed: dict[str, tuple[Parsed, int]] = {}
+    for item in parsed:
+        for i, url in enumerate(item.values["aliases"] or []):
+            line = item.line("aliases", i)
+            owner = current.get(url)
+            if owner is item:
+                problems.add(item.source.path, line, f"旧网址 {url} 就是本记录现在的网址。",
+                             "请删除这一条 aliases。")
+            elif owner is not None:
+                problems.add(item.source.path, line, f"旧网址 {url} 是另一条记录现在的网址。",
+                             f"见 {owner.source.path}；一个网址只能属于一条记录，请核对旧网址。")
+            elif url in claimed:
+                other, other_line = claimed[url]
+                problems.add(item.source.path, line, f"旧网址 {url} 重复。",
+                             f"已在 {other.source.path}:{other_line} 使用；一个旧网址只能跳转到一条记录。")
+            else:
+                claimed[url] = (item, line)
+
+
 def _links_of(item: Parsed):
     if item.kind == COLUMN:
         yield ("follow_up",), item.values["follow_up"]
@@ -427,7 +477,7 @@ def _nearest_target(target: str, targets: set[str]) -> str:
     return "请检查类别、年份和期号。"
 
 
-def _assemble(records: list[Record], registry: Registry, settings: dict) -> Site:
+def _assemble(records: list[Record], registry: Registry, settings: dict, editions: tuple = ()) -> Site:
     from .settings import as_of_date
 
     order = lambda r: (r.year, r.number)
@@ -438,13 +488,16 @@ def _assemble(records: list[Record], registry: Registry, settings: dict) -> Site
         entries=tuple(sorted((r for r in records if r.kind == COLUMN), key=order)),
         as_of=as_of_date(settings, fallback=latest),
         settings=settings,
+        editions=editions,
     )
 
 
 def _common(item: Parsed, body: str) -> dict:
     v = item.values
+    aliases = tuple(Alias(url, item.line("aliases", i)) for i, url in enumerate(v["aliases"] or []))
     return dict(kind=item.kind, year=v["date"].year, number=v["number"], title=v["title"],
-                date=v["date"], path=item.source.path, body_html=body, sample=bool(v["sample"]))
+                date=v["date"], path=item.source.path, body_html=body, sample=bool(v["sample"]),
+                aliases=aliases)
 
 
 def _inquiry(item: Parsed, body: str, settings: dict) -> Inquiry:

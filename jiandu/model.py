@@ -72,6 +72,18 @@ class Segment:
 
 
 @dataclass(frozen=True, slots=True)
+class Alias:
+    """An old address of a record, kept working as a redirect page (permanent URLs)."""
+
+    url: str  # site-relative, e.g. "column/2016-045/" or "old/page.html"
+    line: int  # where it is written in the record's file, for messages about it
+
+    @property
+    def output_path(self) -> str:
+        return self.url + "index.html" if self.url.endswith("/") else self.url
+
+
+@dataclass(frozen=True, slots=True)
 class Record:
     """What both kinds share: identity, edition, dates and rendered body."""
 
@@ -83,6 +95,7 @@ class Record:
     path: str  # source file, relative to the project root
     body_html: str
     sample: bool
+    aliases: tuple[Alias, ...] = ()
     # Derived once: they are read for every page that lists the record.
     key: str = field(init=False, compare=False)
     updated: date = field(init=False, compare=False)  # date, or the latest history item's date
@@ -142,6 +155,7 @@ class Site:
     entries: tuple[ColumnEntry, ...]
     as_of: date
     settings: dict = field(default_factory=dict, compare=False)
+    editions: tuple = ()  # archived editions (editions.Edition), oldest first
 
 
 def record_key(kind: str, year: int, number: int) -> str:

@@ -15,6 +15,7 @@ from math import ceil
 from . import feeds, opendata
 from .indexes import LEDGER_STATUSES, STATUS_SLUGS, Indexes
 from .model import COLUMN, ENTRY_STATUSES, INQUIRY, KIND_NAMES, Site
+from .problems import ContentError, Problems
 from .search import SEARCH_PAGE
 from .stats import department_figures, department_stats
 
@@ -108,12 +109,34 @@ def site_pages(site: Site, idx: Indexes) -> list[Output]:
         *_department_pages(site, idx, stats),
         *_list_pages(site, idx),
         *_ledger_pages(site, idx),
-        *_archive_pages(idx),
+        *_archive_pages(site, idx),
         *_data_files(site),
     ]
     html = tuple(sorted(p.url for p in pages if isinstance(p, Page) and p.path != "404.html"))
     pages.append(DataFile("sitemap.xml", produce=opendata.render_sitemap, args=(html,)))
-    return sorted(pages, key=lambda p: p.path)
+    redirects = _redirect_pages(site)
+    _check_redirects_collide_with_nothing(site, pages, redirects)
+    return sorted(pages + redirects, key=lambda p: p.path)
+
+
+def _redirect_pages(site: Site) -> list[Page]:
+    """One page per old URL of a record, pointing at its current URL (permanent URLs)."""
+    return [Page(alias.output_path, deps=frozenset({r.key}), template="redirect.html",
+                 context={"record": r, "target": r.url})
+            for r in (*site.inquiries, *site.entries) for alias in r.aliases]
+
+
+def _check_redirects_collide_with_nothing(site: Site, pages: list[Output], redirects: list[Page]) -> None:
+    taken = {p.path for p in pages}
+    problems = Problems()
+    for page in redirects:
+        if page.path in taken:
+            record = page.context["record"]
+            alias = next(a for a in record.aliases if a.output_path == page.path)
+            problems.add(record.path, alias.line, f"旧网址 {alias.url} 与网站上现有的页面重复。",
+                         "旧网址不能占用现有页面的地址；请删除这一条 aliases，或核对旧网址。")
+    if problems:
+        raise ContentError(problems)
 
 
 def _record_pages(site: Site, idx: Indexes) -> list[Page]:
@@ -225,10 +248,10 @@ def _ledger_pages(site: Site, idx: Indexes) -> list[Page]:
     return pages
 
 
-def _archive_pages(idx: Indexes) -> list[Page]:
+def _archive_pages(site: Site, idx: Indexes) -> list[Page]:
     years = tuple((y.year, y.inquiries, y.entries) for y in idx.years)
-    pages = [Page("archive/index.html", facts=(years,), template="archive.html",
-                  context={"years": list(idx.archive)})]
+    pages = [Page("archive/index.html", facts=(years, site.editions), template="archive.html",
+                  context={"years": list(idx.archive), "packages": list(reversed(site.editions))})]
     for year, slots in idx.archive.items():
         shown = tuple((s.kind, s.number, s.record.key if s.record else None) for s in slots)
         pages.append(Page(f"archive/{year}/index.html",

@@ -1,0 +1,31 @@
+"""/manifest.json: written last, listing every other output file, sorted, with SHA-256 and size."""
+
+import hashlib
+import json
+
+from jiandu import FINALIZE_STEPS
+from jiandu.manifest import read, write_manifest
+
+
+def test_manifest_is_the_last_finalize_step():
+    assert FINALIZE_STEPS[-1] is write_manifest
+
+
+def test_manifest_lists_every_other_file_with_its_hash_and_size(fixture_site):
+    listed = json.loads((fixture_site / "manifest.json").read_text(encoding="utf-8"))
+    assert listed["format"] == "jiandu-manifest/1"
+    paths = [f["path"] for f in listed["files"]]
+    on_disk = sorted(p.relative_to(fixture_site).as_posix() for p in fixture_site.rglob("*") if p.is_file())
+    assert paths == sorted(paths)
+    assert paths == [p for p in on_disk if p != "manifest.json"]
+    for entry in listed["files"]:
+        data = (fixture_site / entry["path"]).read_bytes()
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest()
+        assert entry["size"] == len(data)
+
+
+def test_manifest_lines_point_at_their_files(fixture_site):
+    manifest = read(fixture_site / "manifest.json")
+    lines = (fixture_site / "manifest.json").read_text(encoding="utf-8").splitlines()
+    for entry in manifest.files:
+        assert f'"path": "{entry.path}"' in lines[manifest.line_of(entry.path) - 1]
