@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup build serve check publish test chromium
+.PHONY: setup build serve check publish test system-tools
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,16 +26,24 @@ check: setup
 publish: setup
 	$(BIN)/invoke publish
 
-# Browser tests drive Debian's chromium (never a downloaded browser): install it when root can.
-chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
+# System tools the tests use, from Debian (never downloaded by a tool at run time): chromium
+# for browser tests, a CJK font so that screenshots show Chinese, rsync for deploy tests and
+# faketime for the reproducibility test. Installed when root can; otherwise the exact command.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk rsync faketime
+system-tools:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-noto-cjk"; \
+	command -v rsync >/dev/null || missing="$$missing rsync"; \
+	command -v faketime >/dev/null || missing="$$missing faketime"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update && apt-get install -y chromium; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else \
-	    echo "浏览器测试需要 Debian 的 chromium，请运行：sudo apt-get update && sudo apt-get install -y chromium" >&2; \
+	    echo "测试需要以下 Debian 软件包，请运行：sudo apt-get update && sudo apt-get install -y$$missing" >&2; \
 	    exit 1; \
 	  fi; \
 	fi
 
-test: setup chromium
+test: setup system-tools
 	$(BIN)/invoke test
