@@ -15,7 +15,7 @@ from .content import ContentTree
 from .indexes import Indexes, build_indexes
 from .model import Site
 from .pages import Output, site_pages
-from .render import CSS_BUNDLE, css_bundle, make_env, render_output, site_globals
+from .render import CSS_BUNDLE, css_bundle, make_env, render_output, site_globals, use_site
 from .workers import run_split
 
 
@@ -85,10 +85,11 @@ class Pipeline:
         _write_file(self.output / CSS_BUNDLE, self.css)
         for script in sorted((self.theme / "js").glob("*.js")):  # only the search page uses one
             _write_file(self.output / posixpath.dirname(CSS_BUNDLE) / script.name, script.read_bytes())
-        env, shared = self.env, site_globals(site, idx, self.css)
+        env = self.env
+        use_site(env, site_globals(site, idx, self.css))
 
         def write(output: Output) -> None:
-            _write_file(self.output / output.path, render_output(env, output, shared))
+            _write_file(self.output / output.path, render_output(env, output))
 
         run_split(write, outputs, progress=self.progress, label="生成页面")
 

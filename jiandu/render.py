@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from contextvars import ContextVar
 from datetime import date
 from functools import partial
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .charts import bar_chart
 from .indexes import LEDGER_STATUSES, STATUS_SLUGS, Indexes, effective_status
@@ -36,11 +37,17 @@ def relative_url(page_path: str, target: str) -> str:
     return (rel or "./") + sep + anchor
 
 
-@pass_context
-def _url(ctx, target: str) -> str:
-    if ctx.get("absolute_urls"):  # e.g. 404.html, served at any depth
-        return target if target.startswith(("http://", "https://")) else f"{ctx['SITEURL']}/{target}"
-    return relative_url(ctx["page_path"], target)
+# The page being rendered: (path, absolute URLs?, SITEURL). Kept out of the template context so
+# that component macros can be imported without context, and so compiled once per build.
+_PAGE: ContextVar[tuple[str, bool, str]] = ContextVar("jiandu_page")
+
+
+def url(target: str) -> str:
+    """The theme's link helper: a target relative to the page being rendered."""
+    path, absolute, siteurl = _PAGE.get()
+    if absolute:  # e.g. 404.html, served at any depth
+        return target if target.startswith(("http://", "https://")) else f"{siteurl}/{target}"
+    return relative_url(path, target)
 
 
 def print_url(siteurl: str, target: str) -> str:
@@ -59,8 +66,9 @@ def make_env(theme: Path) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=StrictUndefined,
+        auto_reload=False,  # a theme change starts a new pipeline; no stat() per page
     )
-    env.globals.update(url=_url, KIND_NAMES=KIND_NAMES, KIND_SHORT=KIND_SHORT,
+    env.globals.update(url=url, KIND_NAMES=KIND_NAMES, KIND_SHORT=KIND_SHORT,
                        INQUIRY=INQUIRY, COLUMN=COLUMN, STATUS_SLUGS=STATUS_SLUGS,
                        LEDGER_STATUSES=LEDGER_STATUSES, bar_chart=bar_chart)
     env.filters.update(date_cn=date_cn, status_modifier=lambda s: STATUS_MODIFIERS.get(s, "pending"))
@@ -89,13 +97,28 @@ def site_globals(site: Site, idx: Indexes, css: bytes) -> dict:
     }
 
 
-def render_page(env: Environment, page: Page, shared: dict) -> bytes:
+def use_site(env: Environment, shared: dict) -> None:
+    """Make one build's site data the theme's globals, and drop modules made with older ones."""
+    env.globals.update(shared)
+    for name in env.list_templates():
+        template = env.get_template(name)
+        template._module = None
+        # A flat dict instead of Jinja's ChainMap: every name a template reads is looked up here.
+        template.globals = dict(env.globals)
+
+
+def render_page(env: Environment, page: Page) -> bytes:
     template = env.get_template(page.template)
-    html = template.render({**shared, **page.context, "page_path": page.path, "page_url": page.url})
+    absolute = page.context.get("absolute_urls", False)
+    token = _PAGE.set((page.path, absolute, env.globals["SITEURL"]))
+    try:
+        html = template.render({**page.context, "page_path": page.path, "page_url": page.url})
+    finally:
+        _PAGE.reset(token)
     return html.encode("utf-8")
 
 
-def render_output(env: Environment, page: Page | DataFile, shared: dict) -> bytes:
+def render_output(env: Environment, page: Page | DataFile) -> bytes:
     if isinstance(page, DataFile):
-        return page.produce(shared["site"], shared["idx"], *page.args)
-    return render_page(env, page, shared)
+        return page.produce(env.globals["site"], env.globals["idx"], *page.args)
+    return render_page(env, page)

@@ -95,7 +95,10 @@ def text_terms(record: Record) -> str:
     the query segmenter splits ordinary words (车|载|监|控|录像) finer than the index does
     (车载|监控|录像), and a query word must start an index word to match it."""
     text = record.title + TAG.sub(" ", record.body_html)
-    runs = (m.group()[i:i + 2] for m in HAN_RUN.finditer(text) for i in range(len(m.group()) - 1))
+    runs: list[str] = []
+    for match in HAN_RUN.finditer(text):
+        run = match.group()
+        runs.extend(map(str.__add__, run, run[1:]))  # each adjacent pair, at C speed
     return " ".join(dict.fromkeys(runs))
 
 
