@@ -34,7 +34,12 @@ ID_RE = re.compile(_D + r"[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|
 CARD_RE = re.compile(_D + r"(?:[3-6]\d{15,18}|[3-6]\d{3}(?:[\s-]?\d{4}){3}(?:[\s-]?\d{1,3})?)" + _E)
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 
-URL_RE = re.compile(r"(?:https?|ftps?)://[^\s\"'<>()\[\]{}，。、；）（]+", re.IGNORECASE)
+# A link ends at the first character that cannot stand in a URL, Chinese text included: Chinese
+# prose puts no space after a link, and what follows must still be scanned for personal data.
+URL_RE = re.compile(r"(?:https?|ftps?)://[A-Za-z0-9._~:/?#@!$&*+,;=%\-]+", re.IGNORECASE)
+# A scheme followed by a non-ASCII host (an internationalised domain): checked as a link too.
+ASCII_HOST_RE = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
+IDN_URL_RE = re.compile(r"(?:https?|ftps?)://[^\s\"'<>()\[\]{}，。、；）（:/?#]{1,63}", re.IGNORECASE)
 SCHEMELESS_RE = re.compile(
     r"(?:(?:href|src|action|poster)\s*=\s*[\"']?\s*|\]\(\s*)(//[^\s\"'<>)]+)", re.IGNORECASE)
 WWW_RE = re.compile(r"(?<![/\w.@-])www\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+", re.IGNORECASE)
@@ -167,6 +172,11 @@ def allowed_host(host: str, allowlist: tuple[str, ...]) -> bool:
 def link_urls(text: str) -> list[tuple[int, str]]:
     """(offset, url) of absolute and scheme-relative links and bare www. addresses in `text`."""
     found = [(m.start(), m.group()) for m in URL_RE.finditer(text)]
+    # A whole ASCII host followed by Chinese is a link and then prose (www.gov.cn身份证…); a host
+    # cut short by non-ASCII letters (www.赌场.com) is an internationalised domain.
+    complete = {start for start, url in found if ASCII_HOST_RE.fullmatch(host_of(url))}
+    found += [(m.start(), m.group()) for m in IDN_URL_RE.finditer(text)
+              if not m.group().isascii() and m.start() not in complete]
     found += [(m.start(1), m.group(1)) for m in SCHEMELESS_RE.finditer(text)]
     found += [(m.start(), m.group()) for m in WWW_RE.finditer(text)]
     return sorted(found)
@@ -241,7 +251,9 @@ def _link_findings(urls: list[tuple[int, str]], gs: GuardSettings) -> list[Findi
     for line, url in urls:
         host = host_of(url)
         if not allowed_host(host, gs.allowlist):
-            out.append(Finding(line, LINK, host or url[:40]))
+            # Never echo a long number: a host glued to text may carry personal data.
+            shown = re.sub(r"\d{5,}", lambda m: mask(m.group()), host or url[:40])
+            out.append(Finding(line, LINK, shown))
     return out
 
 

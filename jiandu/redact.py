@@ -18,14 +18,19 @@ def exempted(file: Path) -> set[tuple[str, str]]:
     return {(str(r.get("kind")), str(r.get("match"))) for r in rows or [] if isinstance(r, dict)}
 
 
+def located_findings(text: str, settings: dict, skip: set) -> list[tuple[int, str, str]]:
+    """(offset, kind, match) of personal data in `text`, exemptions left out. Offsets index the
+    original text: full-width digits are folded one character for one, so they still line up."""
+    gs = GuardSettings.from_settings(settings)
+    return [(pos, kind, match) for pos, kind, match in personal_data(text, gs.service_numbers)
+            if (kind, mask(match)) not in skip]
+
+
 def findings(file: Path, settings: dict) -> list[tuple[int, str, str]]:
     """(line, kind, match) of personal data in the whole file, exemptions left out."""
     text = file.read_text(encoding="utf-8")
-    gs = GuardSettings.from_settings(settings)
-    skip = exempted(file)
     return [(text.count("\n", 0, pos) + 1, kind, match)
-            for pos, kind, match in personal_data(text, gs.service_numbers)
-            if (kind, mask(match)) not in skip]
+            for pos, kind, match in located_findings(text, settings, exempted(file))]
 
 
 def redact(file: Path, settings: dict, confirm: Callable[[str], bool], out=print) -> int:
@@ -40,8 +45,14 @@ def redact(file: Path, settings: dict, confirm: Callable[[str], bool], out=print
         out("未修改。")
         return 0
     text = file.read_text(encoding="utf-8")
-    for match in sorted({m for _, _, m in found}, key=len, reverse=True):
-        text = text.replace(match, mask(match))
+    skip = exempted(file)
+    # By position, last first, so that a link or a repeated number elsewhere is never touched.
+    for pos, _, match in sorted(located_findings(text, settings, skip), reverse=True):
+        original = text[pos:pos + len(match)]
+        text = text[:pos] + mask(original) + text[pos + len(match):]
     file.write_text(text, encoding="utf-8")
-    out(f"已打码 {len(found)} 处：{file}。请检查改动后再提交。")
-    return len(found)
+    left = located_findings(text, settings, skip)
+    out(f"已打码 {len(found) - len(left)} 处：{file}。请检查改动后再提交。")
+    for pos, kind, match in left:
+        out(f"{file}:{text.count(chr(10), 0, pos) + 1}: 未能自动打码的{kind} {mask(match)}，请手工处理。")
+    return len(found) - len(left)

@@ -263,3 +263,20 @@ def test_list_settings_must_be_lists(tree, value):
     out = io.StringIO()
     assert check(CONF, tree, out=out, JIANDU_LINK_ALLOWLIST=value) == 1
     assert "pelicanconf.py:1: JIANDU_LINK_ALLOWLIST 应为文字列表。" in out.getvalue()
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("详见https://www.gov.cn/x联系王女士13800000000", "手机号码"),
+    (f"网址http://www.gov.cn身份证{FAKE_ID}", "身份证号码"),
+])
+def test_personal_data_right_after_a_link_is_found(text, kind):
+    gs = GS
+    findings = scan_body(text, 1, gs)
+    assert [f.kind for f in findings] == [kind]
+    assert not any(FAKE_ID in f.shown or "13800000000" in f.shown for f in findings)
+
+
+def test_internationalised_domains_are_checked_and_long_numbers_never_shown():
+    gs = GS
+    assert [f.shown for f in scan_body("[x](http://赌场.com/a)", 1, gs)] == ["赌场.com"]
+    assert [f.shown for f in scan_body("http://evil.com123456789", 1, gs)] == ["evil.com12*****89"]

@@ -58,3 +58,15 @@ def test_pre_commit_hook_runs_invoke_check():
     result = subprocess.run(shlex.split(hook["entry"]), cwd=PROJECT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "检查通过" in result.stdout
+
+
+def test_redact_masks_full_width_numbers_and_leaves_links_alone(tree):
+    path = tree / "content/column/2016-009.md"
+    body = "电话１３８００００００００，详见 https://www.jinan.gov.cn/x?id=13800000000 。\n"
+    write(tree, "content/column/2016-009.md", ENTRY.format(extra="", id=FAKE_ID).split("王女士")[0] + body)
+    shown = []
+    assert redact(path, dict(DEFAULTS), confirm=lambda q: True, out=shown.append) == 1
+    text = path.read_text(encoding="utf-8")
+    assert "１３*******００" in text
+    assert "https://www.jinan.gov.cn/x?id=13800000000" in text  # a link is not personal data
+    assert shown[-1].startswith("已打码 1 处")
