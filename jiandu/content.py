@@ -66,8 +66,10 @@ def _department(value, ctx: Context) -> str:
 
 def _district(value, ctx: Context) -> str:
     dept_id = ctx.lookups.lookup(value)
-    if ctx.lookups.by_id[dept_id].level != DISTRICT:
-        raise Invalid(f"“{value}”不是区县。", "district 应填写区县的编号，例如 hy。")
+    dept = ctx.lookups.by_id.get(dept_id)
+    if dept and dept.level != DISTRICT:
+        ids = "、".join(d.id for d in ctx.lookups if d.level == DISTRICT)
+        raise Invalid(f"“{value}”不是区县。", f"district 应填写区县的编号：{ids}。")
     return dept_id
 
 
@@ -83,6 +85,15 @@ def _reference(value, ctx: Context) -> Link:
     kind, year, number, anchor = match.groups()
     target = record_key(kind, int(year), int(number)) + (f"#{anchor}" if anchor else "")
     return Link(target, target.replace("#", "/#", 1) if anchor else target + "/")
+
+
+def _follow_up(value, ctx: Context) -> Link:
+    """A follow-up names one segment of a session, so that the trail works both ways."""
+    link = _reference(value, ctx)
+    if link.external or not link.target.startswith(f"{INQUIRY}/") or "#" not in link.target:
+        raise Invalid(f"follow_up“{value}”应指向某期电视问政的一个环节。",
+                      "例如 inquiry/2017-03#q1（q1 为该期第一个环节）。")
+    return link
 
 
 def _alias(value, ctx: Context) -> str:
@@ -176,7 +187,7 @@ SCHEMAS = {
         ("source", Text("线索来源")),
         ("status", Choice("办理状态", required=True, options=ENTRY_STATUSES)),
         ("resolved", Date("办结日期")),
-        ("follow_up", Custom("跟进的问政环节", func=_reference)),
+        ("follow_up", Custom("跟进的问政环节", func=_follow_up)),
         ("history", _history_schema(ENTRY_STATUSES)),
         ("imported", Struct("导入来源", schema=IMPORTED_SCHEMA)),
     ]),
@@ -365,7 +376,7 @@ def _check_inquiry(item: Parsed, problems: Problems) -> None:
                          "同一期内每个环节的 id 必须不同。")
         seen[seg["id"]] = seg["_line"]
         for c in seg["commitments"] or []:
-            if c["status"] == "已兑现" and not c["checked"]:
+            if c["status"] == "已兑现" and not _written(item, c, "checked"):
                 problems.add(item.source.path, c["_line"],
                              "状态为已兑现的承诺必须填写 checked（核实日期）。",
                              "请填写核实兑现情况的日期，例如 checked: 2017-06-30。")
@@ -374,7 +385,7 @@ def _check_inquiry(item: Parsed, problems: Problems) -> None:
 
 def _check_entry(item: Parsed, problems: Problems) -> None:
     v, path = item.values, item.source.path
-    if v["status"] == "已办结" and not v["resolved"]:
+    if v["status"] == "已办结" and not _written(item, v, "resolved"):
         problems.add(path, item.line("status"), "状态为已办结时必须填写 resolved（办结日期）。",
                      "例如 resolved: 2017-05-20。")
     if v["resolved"] and v["date"] and v["resolved"] < v["date"]:
@@ -382,6 +393,14 @@ def _check_entry(item: Parsed, problems: Problems) -> None:
                      f"resolved（办结日期）{v['resolved']} 早于 date（刊发日期）{v['date']}。",
                      "请核对两个日期。")
     _check_history(item, v, problems)
+
+
+def _written(item: Parsed, values: dict, name: str) -> bool:
+    """Filled in, valid or not: an invalid value is reported once, as invalid, not as missing."""
+    raw = item.source.meta.data  # stage one: the raw data is still there
+    for part in values["_key"]:
+        raw = raw[part]
+    return raw.get(name) not in (None, "")
 
 
 def _check_history(item: Parsed, values: dict, problems: Problems) -> None:

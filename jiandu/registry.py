@@ -64,8 +64,11 @@ DEPARTMENT_SCHEMA = Schema([
 class Registry:
     """Departments by id, with every name, short name and alias folded for lookup."""
 
-    def __init__(self, departments: list[Department]):
+    def __init__(self, departments: list[Department], complete: bool = True):
         self.by_id = {d.id: d for d in departments}
+        # False when departments.yml could not be read at all: references are then not judged,
+        # so that one YAML mistake is reported once, not once per record.
+        self.complete = complete
         self._names: dict[str, str] = {}
         for dept in departments:
             for name in (dept.id, dept.name, dept.short, *dept.aliases):
@@ -101,6 +104,8 @@ class Registry:
         dept = self.resolve(ref)
         if dept:
             return dept.id
+        if not self.complete:
+            return str(ref)
         near = self.suggest(ref)
         hint = f"是否指 {near.label} ({near.id})？" if near else "请在 content/departments.yml 中查找。"
         raise Invalid(f"未知部门“{ref}”。", hint)
@@ -114,10 +119,10 @@ def load_registry(file: Path, shown: str, problems: Problems) -> Registry:
     if not file.exists():
         problems.add(shown, 1, "找不到部门名录文件。", "请创建 content/departments.yml。")
     if located is None:
-        return Registry([])
+        return Registry([], complete=False)
     if not isinstance(located.data, list):
         problems.add(shown, located.start, "部门名录应为列表，每个部门以“- id: …”开头。")
-        return Registry([])
+        return Registry([], complete=False)
     ctx = Context(shown, located, problems)
     rows = [ctx.convert(Struct("部门", schema=DEPARTMENT_SCHEMA), item, (i,))
             for i, item in enumerate(located.data)]

@@ -64,7 +64,7 @@ number: {number}
 date: {date}
 # 责任部门（必填）：一个或多个部门编号或名称，见 content/departments.yml
 departments: [{department}]
-# 所在区县（可选）：区县编号，例如 lx
+# 所在区县（可选）：区县的编号，见 content/departments.yml 中层级为“区县”的部门
 # district:
 # 问题类别（可选）：例如 供暖、物业管理
 # category:

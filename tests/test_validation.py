@@ -272,3 +272,31 @@ def test_file_not_in_utf8(tree):
     assert problems(tree) == [
         "content/column/2016-009.md:2: 文件不是 UTF-8 编码（invalid start byte）。"
         " 请用 UTF-8 编码保存文件（在编辑器的“另存为”中选择 UTF-8）。"]
+
+
+def test_invalid_resolved_is_reported_once(tree):
+    write(tree, "content/column/2016-009.md",
+          ENTRY.replace("status: 已受理", "status: 已办结\nresolved: 2016-13-01"))
+    assert problems(tree) == [
+        "content/column/2016-009.md:7: 字段 resolved（办结日期）：日期不存在：“2016-13-01”。 请核对月份和日期。"]
+
+
+def test_follow_up_must_name_a_session_segment(tree):
+    write(tree, "content/column/2016-009.md", ENTRY.replace("status:", "follow_up: column/2016-002\nstatus:"))
+    assert problems(tree) == [
+        "content/column/2016-009.md:6: 字段 follow_up（跟进的问政环节）：follow_up“column/2016-002”"
+        "应指向某期电视问政的一个环节。 例如 inquiry/2017-03#q1（q1 为该期第一个环节）。"]
+
+
+def test_a_broken_registry_is_reported_once_not_per_record(tree):
+    path = tree / "content/departments.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  short: 市城管局\n", "  short: [市城管局\n"),
+                    encoding="utf-8")
+    found = problems(tree)
+    assert len(found) == 1 and found[0].startswith("content/departments.yml:")
+
+
+def test_district_must_be_a_district(tree):
+    write(tree, "content/column/2016-009.md", ENTRY.replace("status:", "district: cgj\nstatus:"))
+    assert problems(tree) == [
+        "content/column/2016-009.md:6: 字段 district（所在区县）：“cgj”不是区县。 district 应填写区县的编号：hy、sh。"]
