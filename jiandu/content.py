@@ -185,7 +185,8 @@ SCHEMAS = {
         ("district", Custom("所在区县", func=_district)),
         ("category", Text("问题类别")),
         ("source", Text("线索来源")),
-        ("status", Choice("办理状态", required=True, options=ENTRY_STATUSES)),
+        ("status", Choice("办理状态", required=True, options=ENTRY_STATUSES, hints={
+            "draft": "这是导入的草稿：请核对内容，把 status 改为 已受理、办理中 或 已办结 后再发布。"})),
         ("resolved", Date("办结日期")),
         ("follow_up", Custom("跟进的问政环节", func=_follow_up)),
         ("history", _history_schema(ENTRY_STATUSES)),
@@ -350,7 +351,9 @@ def render_body(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _markdown() -> markdown.Markdown:
-    return markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+    footnotes = {"BACKLINK_TITLE": "返回正文第 %d 处注释", "SUPERSCRIPT_TEXT": "{}"}
+    return markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html",
+                             extension_configs={"extra": {"footnotes": footnotes}})
 
 
 def _parse_file(kind, file, shown, registry: Registry, problems: Problems) -> Parsed | None:

@@ -18,14 +18,17 @@ FIELDS = {
         ("year", "年份"), ("number", "期号"), ("title", "标题"), ("date", "播出或刊发日期"),
         ("url", "网页地址"), ("departments", "责任部门编号（列表）"), ("district", "所在区县编号"),
         ("category", "问题类别"), ("source", "线索来源"), ("status", "专栏办理状态"),
-        ("resolved", "办结日期"), ("follow_up", "跟进的问政环节"), ("updated", "最后更新日期"),
+        ("resolved", "办结日期"), ("follow_up", "跟进的问政环节"),
+        ("history", "办理进展（列表，每项为“日期 状态 说明”）"), ("updated", "最后更新日期"),
         ("sample", "是否为示例内容"),
     ],
     "commitments": [
         ("session", "问政记录编号"), ("segment", "问政环节编号"), ("department", "责任部门编号"),
         ("topic", "问政环节的问题"), ("text", "承诺内容"), ("due", "承诺期限"),
         ("status", "登记状态"), ("effective_status", "截至数据日期的状态（含逾期）"),
-        ("checked", "核实日期"), ("evidence", "佐证（记录编号或网址）"), ("url", "网页地址"),
+        ("checked", "核实日期"), ("evidence", "佐证（记录编号或网址）"),
+        ("history", "承诺进展（列表，每项为“日期 状态 说明”）"), ("as_of", "判断逾期所依据的数据日期"),
+        ("url", "网页地址"),
     ],
     "departments": [
         ("id", "部门编号"), ("name", "全称"), ("short", "简称"), ("level", "层级"),
@@ -37,6 +40,10 @@ FIELDS = {
 
 def _iso(value):
     return value.isoformat() if value else None
+
+
+def _history(changes) -> list[str]:
+    return [" ".join(filter(None, (c.date.isoformat(), c.status, c.note))) for c in changes]
 
 
 def record_rows(site: Site, idx: Indexes) -> list[dict]:
@@ -51,6 +58,7 @@ def record_rows(site: Site, idx: Indexes) -> list[dict]:
             "source": r.source if column else None, "status": r.status if column else None,
             "resolved": _iso(r.resolved) if column else None,
             "follow_up": r.follow_up.target if column and r.follow_up else None,
+            "history": _history(r.history) if column else [],
             "updated": _iso(r.updated), "sample": r.sample,
         })
     return rows
@@ -64,6 +72,7 @@ def commitment_rows(site: Site, idx: Indexes) -> list[dict]:
         "status": ref.commitment.status, "effective_status": ref.status,
         "checked": _iso(ref.commitment.checked),
         "evidence": ref.commitment.evidence.target if ref.commitment.evidence else None,
+        "history": _history(ref.commitment.history), "as_of": _iso(site.as_of),
         "url": f"{base}/{ref.url}",
     } for ref in idx.commitments]
 
@@ -97,14 +106,17 @@ def render_csv(site: Site, idx: Indexes, dataset: str) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, list):
-        return LIST_SEPARATOR.join(value)
-    return str(value)
+    text = LIST_SEPARATOR.join(value) if isinstance(value, list) else str(value)
+    # A leading ' keeps spreadsheet programs from running text (e.g. an imported title) as a formula.
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def render_sitemap(site: Site, idx: Indexes, urls: tuple[str, ...]) -> bytes:

@@ -41,9 +41,16 @@ URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
 SCHEME_RE = re.compile(r"^[^/?#]*:")
 
 
+# Python-Markdown's footnote ids; any other id could take over a page anchor such as #q1.
+FOOTNOTE_ID_RE = re.compile(r"^fn(?:ref)?(?:\d*-)?:[\w-]+$")
+
+
 def _url_filter(tag: str, attribute: str, value: str) -> str | None:
     """Stricter than the URL standard: a value that looks like any other scheme once blanks,
-    control characters and backticks are removed (`jav ascript:`) is dropped, not kept as relative."""
+    control characters and backticks are removed (`jav ascript:`) is dropped, not kept as relative.
+    Ids survive only in the footnotes' own form."""
+    if attribute == "id":
+        return value if FOOTNOTE_ID_RE.match(value) else None
     if attribute not in URL_ATTRIBUTES:
         return value
     compact = re.sub(r"[\x00-\x20`]", "", value).lower()

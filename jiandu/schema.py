@@ -90,11 +90,13 @@ class Bool(Field):
 @dataclass
 class Choice(Field):
     options: tuple[str, ...] = ()
+    hints: dict = field(default_factory=dict)  # value -> what to tell staff instead
 
     def convert(self, value, ctx, key):
         text = Text.convert(self, value, ctx, key)
         if text not in self.options:
-            raise Invalid(f"取值“{text}”无效。", f"可选值：{'、'.join(self.options)}。")
+            raise Invalid(f"取值“{text}”无效。",
+                          self.hints.get(text, f"可选值：{'、'.join(self.options)}。"))
         return text
 
 

@@ -59,13 +59,33 @@ def parse_yaml(text: str, path: str, problems: Problems, first_line: int = 1) ->
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = first_line + (mark.line if mark else 0)
-        problems.add(path, line, f"YAML 格式错误：{err.problem or err}。", _YAML_HINT)
+        problems.add(path, line, f"YAML 格式错误：{_yaml_problem(err.problem or str(err))}。",
+                     _YAML_HINT)
         return None
     finally:
         loader.dispose()
 
 
 _YAML_HINT = "请检查缩进、冒号后的空格，含冒号的文字请加引号。"
+# libyaml's usual complaints, said in Chinese; the original stays in brackets for searching.
+_YAML_PROBLEMS = {
+    "mapping values are not allowed": "此处不能出现冒号",
+    "did not find expected key": "缩进不一致，或某行缺少“字段:”",
+    "did not find expected ',' or ']'": "方括号列表没有闭合",
+    "did not find expected ',' or '}'": "花括号没有闭合",
+    "did not find expected node content": "缺少内容",
+    "found character that cannot start any token": "出现了不能作为开头的字符（例如 Tab 缩进或 @、`）",
+    "could not find expected ':'": "缺少冒号",
+    "found unexpected end of stream": "文件意外结束（引号或括号没有闭合）",
+    "found unclosed quote": "引号没有闭合",
+    "found duplicate anchor": "锚点重复",
+    "found undefined alias": "引用了未定义的锚点",
+}
+
+
+def _yaml_problem(problem: str) -> str:
+    said = next((zh for en, zh in _YAML_PROBLEMS.items() if problem.startswith(en)), None)
+    return f"{said}（{problem}）" if said else problem
 
 
 def _build(loader, node, key: Key, lines: dict, offset: int, path: str, problems: Problems):

@@ -242,12 +242,29 @@ def test_every_csv_row_matches_its_json_record(fixture_site, dataset):
     for row, record in zip(rows, records, strict=True):
         assert list(row) == list(record)
         for key, value in record.items():
+            cell = row[key].removeprefix("'") if row[key][1:2] in "=+-@" else row[key]
             if isinstance(value, list):
-                assert (row[key].split("|") if row[key] else []) == value
+                assert (cell.split("|") if cell else []) == value
             elif isinstance(value, bool):
-                assert row[key] == str(value).lower()
+                assert cell == str(value).lower()
             else:
-                assert row[key] == ("" if value is None else str(value))
+                assert cell == ("" if value is None else str(value))
+
+
+def test_csv_cells_cannot_start_a_formula(tree, tmp_path):
+    path = tree / "content/column/2016-001.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "title: 小区门口的早市搬走了", "title: '=HYPERLINK(\"x\")'"), encoding="utf-8")
+    site = build_fixture_site(PROJECT, tmp_path / "out", root=tree)
+    rows = list(csv.DictReader(io.StringIO((site / "data/records.csv").read_text(encoding="utf-8-sig"))))
+    assert [r["title"] for r in rows if r["key"] == "column/2016-001"] == ["'=HYPERLINK(\"x\")"]
+
+
+def test_open_data_carries_history_and_the_as_of_date(fixture_site):
+    records = {r["key"]: r for r in json.loads((fixture_site / "data/records.json").read_text(encoding="utf-8"))}
+    assert records["column/2016-004"]["history"] == ["2016-05-06 已受理", "2016-05-20 办理中 已选定物业公司"]
+    commitments = json.loads((fixture_site / "data/commitments.json").read_text(encoding="utf-8"))
+    assert {c["as_of"] for c in commitments} == {FIXTURE_AS_OF}
 
 
 def test_open_data_page_documents_every_field(fixture_site):

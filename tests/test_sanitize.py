@@ -120,3 +120,12 @@ def test_payloads_do_run_unsanitized_so_the_browser_check_can_fail():
 
 def test_sanitized_payloads_run_nothing_in_chromium():
     assert dialogs_fired([sanitize_html(p) for p in PAYLOADS]) == 0
+
+
+def test_body_html_cannot_take_over_page_anchors_but_footnotes_work():
+    from jiandu.content import _markdown
+
+    html = sanitize_html(_markdown().reset().convert('<a id="q1" href="#q1">x</a>\n\n正文[^1]。\n\n[^1]: 注释'))
+    soup = BeautifulSoup(html, "html.parser")
+    assert [t["id"] for t in soup.select("[id]")] == ["fnref:1", "fn:1"]
+    assert soup.select_one("a.footnote-backref")["title"] == "返回正文第 1 处注释"

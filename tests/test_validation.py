@@ -300,3 +300,16 @@ def test_district_must_be_a_district(tree):
     write(tree, "content/column/2016-009.md", ENTRY.replace("status:", "district: cgj\nstatus:"))
     assert problems(tree) == [
         "content/column/2016-009.md:6: 字段 district（所在区县）：“cgj”不是区县。 district 应填写区县的编号：hy、sh。"]
+
+
+def test_yaml_errors_are_explained_in_chinese(tree):
+    write(tree, "content/column/2016-009.md", ENTRY.replace("title: 测试条目", "title: 问政: 追问: 城管"))
+    [found] = problems(tree)
+    assert found.startswith("content/column/2016-009.md:2: YAML 格式错误：此处不能出现冒号（mapping values")
+
+
+def test_an_imported_draft_moved_too_early_says_what_to_do(tree):
+    write(tree, "content/column/2016-009.md", ENTRY.replace("status: 已受理", "status: draft"))
+    assert problems(tree) == [
+        "content/column/2016-009.md:6: 字段 status（办理状态）：取值“draft”无效。"
+        " 这是导入的草稿：请核对内容，把 status 改为 已受理、办理中 或 已办结 后再发布。"]
