@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections import defaultdict
@@ -234,15 +235,16 @@ def _archive(site: Site) -> dict[int, list[Slot]]:
 
 def _categories(entries) -> dict[str, Category]:
     names = sorted({e.category for e in entries if e.category})
-    slugs: dict[str, str] = {}
-    for name in names:
-        base = slugify(name)
-        slug, n = base, 2
-        while slug in slugs.values():
-            slug, n = f"{base}-{n}", n + 1
-        slugs[name] = slug
     grouped = _group([e for e in entries if e.category], names, lambda e: e.category)
-    return {name: Category(name, slugs[name], tuple(grouped[name])) for name in names}
+    return {name: Category(name, category_slug(name), tuple(grouped[name])) for name in names}
+
+
+def category_slug(name: str) -> str:
+    """Readable pinyin plus a short digest of the name itself, so that a category's URL never
+    depends on which other categories exist: homophones (违建, 围建) get different URLs, and
+    neither changes when the other appears."""
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:4]
+    return f"{slugify(name)}-{digest}"
 
 
 def slugify(text: str) -> str:
