@@ -75,7 +75,10 @@ def redact(c, path, yes=False):
     from jiandu.settings import jiandu_settings
 
     settings = jiandu_settings(read_pelican_settings(CONF))
-    run_redact(Path(path), settings, confirm=lambda q: yes or input(q).strip().lower() in ("y", "yes"))
+    file = Path(path) if Path(path).is_absolute() or Path(path).exists() else ROOT / path
+    if not file.is_file():
+        sys.exit(f"找不到文件：{path}（路径可以相对于当前目录或项目目录，例如 content/column/2016-001.md）")
+    run_redact(file, settings, confirm=lambda q: yes or input(q).strip().lower() in ("y", "yes"))
 
 
 @task

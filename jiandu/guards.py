@@ -29,6 +29,8 @@ MOBILE_RE = re.compile(_D + r"(?:(?:\+|00)?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}"
 LANDLINE_RE = re.compile(
     _D + r"(?:(?:\(0\d{2,3}\)|（0\d{2,3}）|0\d{2,3}[-－\s])\s?[2-9]\d{6,7}"
     r"|0(?:10|2\d|[3-9]\d{2})[2-9]\d{6,7})(?:-\d{1,4})?" + _E)
+# A local number without area code, recognisable only by the word before it (电话 87654321).
+LOCAL_LANDLINE_RE = re.compile(r"(?:电话|座机|联系方式|联系|热线|号码)[：:\s是为]{0,3}([2-9]\d{6,7})" + _E)
 ID_RE = re.compile(_D + r"[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
                    r"\d{3}[\dXx]" + _E)
 CARD_RE = re.compile(_D + r"(?:[3-6]\d{15,18}|[3-6]\d{3}(?:[\s-]?\d{4}){3}(?:[\s-]?\d{1,3})?)" + _E)
@@ -109,6 +111,22 @@ def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
+class _Span:
+    """One group of a match, shaped like a match, for `add`."""
+
+    def __init__(self, match: re.Match, group: int):
+        self._m, self._g = match, group
+
+    def start(self) -> int:
+        return self._m.start(self._g)
+
+    def end(self) -> int:
+        return self._m.end(self._g)
+
+    def group(self) -> str:
+        return self._m.group(self._g)
+
+
 def personal_data(text: str, service_numbers: frozenset[str]) -> list[tuple[int, str, str]]:
     """(offset, kind, match) of each piece of personal data in `text`; URLs are not scanned."""
     if FULL_WIDTH_RE.search(text):
@@ -143,6 +161,9 @@ def personal_data(text: str, service_numbers: frozenset[str]) -> list[tuple[int,
     for m in LANDLINE_RE.finditer(text):
         if not is_service(m.group()):
             add(m, LANDLINE)
+    for m in LOCAL_LANDLINE_RE.finditer(text):
+        if not is_service(m.group(1)):
+            add(_Span(m, 1), LANDLINE)
     for m in EMAIL_RE.finditer(text):
         add(m, EMAIL)
     return sorted(found)

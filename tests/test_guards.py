@@ -200,10 +200,10 @@ def test_check_reports_path_line_kind_and_masked_match(tree):
 
 
 def test_front_matter_urls_are_guarded(tree):
-    write(tree, "content/column/2016-009.md", ENTRY.format(
-        extra="follow_up: https://casino.example/x\n", body=""))
-    assert [line.split(" ")[0] for line in report(tree)] == [
-        "content/column/2016-009.md:7:"]
+    path = tree / "content/inquiry/2016-02.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "number: 2\n", "number: 2\nvideo: https://casino.example/x\n"), encoding="utf-8")
+    assert [line.split(" ")[0] for line in report(tree)] == ["content/inquiry/2016-02.md:4:"]
 
 
 def test_department_website_is_guarded(tree):
@@ -280,3 +280,13 @@ def test_internationalised_domains_are_checked_and_long_numbers_never_shown():
     gs = GS
     assert [f.shown for f in scan_body("[x](http://赌场.com/a)", 1, gs)] == ["赌场.com"]
     assert [f.shown for f in scan_body("http://evil.com123456789", 1, gs)] == ["evil.com12*****89"]
+
+
+@pytest.mark.parametrize("text, found", [
+    ("请拨打座机 87654321 联系", [LANDLINE]),
+    ("联系电话：6543210。", [LANDLINE]),
+    ("本期共处理 87654321 元罚款", []),  # a number without a telephone word is not a phone
+    ("热线电话12345", []),
+])
+def test_local_landline_without_area_code(text, found):
+    assert [f.kind for f in scan_body(text, 1, GS)] == found
