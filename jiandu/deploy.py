@@ -79,9 +79,15 @@ def deploy(site: Path, target: Target, rid: str, keep: int = 5) -> None:
         raise DeployError(f"{site} 中没有完整的网站（缺少 index.html），未发布。")
     if target.host:
         _deploy_remote(site, target, rid)
-        _prune_remote(target, keep)
     else:
         _deploy_local(site, Path(target.path), rid, target.rsync)
+
+
+def prune(target: Target, keep: int) -> None:
+    """Remove releases older than the newest `keep`; the live one is never among them."""
+    if target.host:
+        _prune_remote(target, keep)
+    else:
         _prune(Path(target.path), keep)
 
 
@@ -195,11 +201,16 @@ def publish(conf: Path, root: Path | None = None, target: str | None = None, out
     parsed = Target.parse(str(target))
     try:
         previous = live_release(parsed)
-        deploy(staged, parsed, rid, settings["JIANDU_KEEP_RELEASES"])
+        deploy(staged, parsed, rid)
     except (DeployError, OSError, subprocess.SubprocessError) as err:
         print(f"部署失败：{err}\n线上网站保持不变。", file=out)
         return 1
     print(f"已发布：{target} 的 {CURRENT} 现在指向 {RELEASES}/{rid}。", file=out)
+    try:
+        prune(parsed, settings["JIANDU_KEEP_RELEASES"])
+    except (OSError, subprocess.SubprocessError) as err:  # the new site is live all the same
+        print(f"提示：清理旧版本失败（{err}），新版本已上线；请稍后手工删除 {RELEASES}/ 中的旧版本。",
+              file=out)
     if previous:
         print(f"如需退回上一版：在 {parsed.path} 中运行 "
               f"ln -sfn {RELEASES}/{previous} {CURRENT}.tmp && mv -T {CURRENT}.tmp {CURRENT}", file=out)

@@ -149,10 +149,12 @@ def test_old_releases_are_pruned_but_never_the_live_one(tmp_path):
     (site / "index.html").write_text("ok", encoding="utf-8")
     target = Target(str(tmp_path / "srv"))
     for rid in ("r1", "r2", "r3", "r4"):
-        deploy(site, target, rid, keep=2)
+        deploy(site, target, rid)
+        deploy_module.prune(target, keep=2)
     assert sorted(p.name for p in (tmp_path / "srv/releases").iterdir()) == ["r3", "r4"]
     switch_current(tmp_path / "srv", "r3")  # rolled back by hand
-    deploy(site, target, "r5", keep=1)
+    deploy(site, target, "r5")
+    deploy_module.prune(target, keep=1)
     assert sorted(p.name for p in (tmp_path / "srv/releases").iterdir()) == ["r5"]
 
 
@@ -214,3 +216,14 @@ def test_remote_target_commands_run_by_a_local_shell(tree, tmp_path, monkeypatch
     assert snapshot(live(target)) == snapshot(tree / "public")
     deploy_module._prune_remote(Target(str(target), "deploy@web1", True), keep=1)
     assert sorted(p.name for p in (target / "releases").iterdir()) == ["r3"]
+
+
+def test_a_failed_clean_up_does_not_claim_the_old_site_is_live(tree, tmp_path, monkeypatch):
+    def broken_prune(target, keep):
+        raise OSError("磁盘只读")
+
+    monkeypatch.setattr(deploy_module, "prune", broken_prune)
+    status, out = run(tree, tmp_path / "srv", "r1")
+    assert status == 0, out
+    assert os.readlink(tmp_path / "srv" / CURRENT) == "releases/r1"
+    assert "新版本已上线" in out and "保持不变" not in out
