@@ -70,13 +70,20 @@ def render_feed(site: Site, idx: Indexes, scope: str) -> bytes:
     )
     for record in feed_records(site, idx, scope):
         feed.add_item(
-            title=f"{record.edition}{KIND_NAMES[record.kind]}：{record.title}",
+            title=_entry_title(record),
             link=f"{base}/{record.url}", description=_summary(record, site),
             content=record.body_html, unique_id=tag_uri(site, record.key),
             pubdate=_moment(record.date), updateddate=_moment(record.updated),
             categories=[site.departments[d].name for d in record.departments],
         )
     return feed.writeString("utf-8").encode("utf-8")
+
+
+def _entry_title(record: Record) -> str:
+    """Edition and kind before the title, unless the title already starts with its edition."""
+    if record.title.startswith(record.edition):
+        return record.title
+    return f"{record.edition}{KIND_NAMES[record.kind]}：{record.title}"
 
 
 def _summary(record: Record, site: Site) -> str:

@@ -317,3 +317,10 @@ def test_as_of_is_the_last_commit_touching_content(tree):
     settings = {"JIANDU_ROOT": str(tree), "JIANDU_CONTENT": "content"}
     assert as_of_date(settings) == date(2017, 3, 4)
     assert as_of_date({**settings, "JIANDU_AS_OF": date(2016, 1, 1)}) == date(2016, 1, 1)
+
+
+def test_feed_titles_name_the_edition_once(fixture_site):
+    feed = feedparser.parse((fixture_site / "departments/cgj/feed.atom").read_bytes())
+    titles = {e.id.split(":")[-1]: e.title for e in feed.entries}
+    assert titles["inquiry/2016-01"] == "2016年第1期电视问政：占道经营为何屡禁不止"
+    assert titles["column/2016-002"] == "2016年第2期民生无小事、件件有人管：夜市整治回头看"
