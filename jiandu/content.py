@@ -44,6 +44,7 @@ from .schema import (
     Context,
     Custom,
     Date,
+    Field,
     Integer,
     Invalid,
     ListOf,
@@ -51,13 +52,15 @@ from .schema import (
     Struct,
     Text,
     Url,
+    quote,
 )
-from .source import SourceFile, read_markdown, read_yaml_file
+from .source import MAX_FILE_BYTES, SourceFile, read_markdown, read_yaml_file
 
 ALIAS_SEGMENT_RE = re.compile(r"^[A-Za-z0-9._~-]+$")
 PAGE_SUFFIX_RE = re.compile(r"\.html?$")
 FILE_SUFFIX_RE = re.compile(r"\.[A-Za-z0-9]{1,5}$")
 REF_RE = re.compile(r"^(inquiry|column)/(\d{4})-(\d{1,3})(?:#([A-Za-z0-9_-]+))?$")
+MAX_NUMBER = 999  # editions per year; a record's URL and file name have three digits
 
 
 def _department(value, ctx: Context) -> str:
@@ -96,24 +99,45 @@ def _follow_up(value, ctx: Context) -> Link:
     return link
 
 
+MAX_ALIAS_LENGTH = 200  # characters; a file name may have 255 bytes, a path a few thousand
+
+
 def _alias(value, ctx: Context) -> str:
-    """An old path of this record on the site, as a site-relative URL: `column/2016-045/`."""
+    """An old path of this record on the site, as a site-relative URL: `column/2016-045/`.
+
+    Only plain path segments: no `..`, `%`, `\\` or hidden (dot) names, so that an old address
+    is always a file inside the site; collisions with the site's own files are found when the
+    pages are planned (pages.py).
+    """
     text = str(value).strip()
+    shown = quote(text)
     example = "例如 column/2016-045/（网站内的旧路径，不含域名）。"
     if re.match(r"^[a-z]+://", text, re.IGNORECASE):
-        raise Invalid(f"旧网址“{text}”应为网站内的路径，不含 http:// 和域名。", example)
+        raise Invalid(f"旧网址{shown}应为网站内的路径，不含 http:// 和域名。", example)
     if "?" in text or "#" in text:
-        raise Invalid(f"旧网址“{text}”不能包含 ? 或 #。", example)
+        raise Invalid(f"旧网址{shown}不能包含 ? 或 #。", example)
+    if len(text) > MAX_ALIAS_LENGTH:
+        raise Invalid(f"旧网址{shown}太长（超过 {MAX_ALIAS_LENGTH} 个字符）。", example)
     path = text.lstrip("/").removesuffix("index.html")
     segments = path.rstrip("/").split("/")
     if not path or any(s in (".", "..") or not ALIAS_SEGMENT_RE.match(s) for s in segments):
-        raise Invalid(f"旧网址“{text}”无效：只能包含字母、数字和 . _ ~ -，以 / 分隔。", example)
+        raise Invalid(f"旧网址{shown}无效：只能包含字母、数字和 . _ ~ -，以 / 分隔。", example)
+    if any(s.startswith(".") or s.endswith(".") for s in segments):
+        raise Invalid(f"旧网址{shown}无效：每一段都不能以 . 开头或结尾。", example)
     last = segments[-1]
     if PAGE_SUFFIX_RE.search(last):
         return "/".join(segments)
     if FILE_SUFFIX_RE.search(last):
-        raise Invalid(f"旧网址“{text}”不是网页地址，无法设置跳转。", example)
+        raise Invalid(f"旧网址{shown}不是网页地址，无法设置跳转。", example)
     return "/".join(segments) + "/"
+
+
+@dataclass
+class AliasField(Field):
+    """An old address with its own line: a list item that fails must not shift the next ones."""
+
+    def convert(self, value, ctx, key):
+        return Alias(_alias(value, ctx), ctx.located.line(key))
 
 
 def _history_schema(statuses: tuple[str, ...]) -> ListOf:
@@ -165,11 +189,12 @@ IMPORTED_SCHEMA = Schema([
 
 COMMON_FIELDS = [
     ("title", Text("标题", required=True)),
-    ("number", Integer("期号", required=True)),
+    ("number", Integer("期号", required=True, maximum=MAX_NUMBER,
+                       hint="期号是当年的第几期，例如 45。")),
     ("date", Date("日期", required=True)),
     ("sample", Bool("示例")),
     ("exemptions", ListOf("检查豁免", item=Struct("检查豁免", schema=EXEMPTION_SCHEMA))),
-    ("aliases", ListOf("旧网址", single_ok=True, item=Custom("旧网址", func=_alias))),
+    ("aliases", ListOf("旧网址", single_ok=True, item=AliasField("旧网址"))),
 ]
 
 SCHEMAS = {
@@ -259,7 +284,8 @@ class ContentTree:
         stamp = _stamp(registry_file)
         if self.registry is None or stamp != self.registry_stamp:
             problems = Problems()
-            self.registry = load_registry(registry_file, self.shown(registry_file), problems)
+            self.registry = load_registry(registry_file, self.shown(registry_file), problems,
+                                          max_file_bytes(self.settings))
             self._guard_registry(registry_file, problems)
             self.registry_problems, self.registry_stamp = problems.items, stamp
             self.files = {}  # department references resolve against the registry: read all again
@@ -276,7 +302,8 @@ class ContentTree:
 
     def _guard_registry(self, registry_file: Path, problems: Problems) -> None:
         if registry_file.exists():
-            located = read_yaml_file(registry_file, self.shown(registry_file), Problems())
+            located = read_yaml_file(registry_file, self.shown(registry_file), Problems(),
+                                     max_file_bytes(self.settings))
             if located is not None:
                 guard_yaml(located, self.shown(registry_file), self.settings, problems)
 
@@ -332,7 +359,7 @@ def read_files(files: list[tuple[str, str, Path]], registry: Registry, settings:
 def read_file(kind: str, file: Path, shown: str, registry: Registry, settings: dict) -> FileResult:
     problems = Problems()
     stamp = _stamp(file)
-    parsed = _parse_file(kind, file, shown, registry, problems)
+    parsed = _parse_file(kind, file, shown, registry, problems, max_file_bytes(settings))
     if parsed:
         guard_source(parsed.source, parsed.values["exemptions"], settings, problems)
     record = None
@@ -356,8 +383,13 @@ def _markdown() -> markdown.Markdown:
                              extension_configs={"extra": {"footnotes": footnotes}})
 
 
-def _parse_file(kind, file, shown, registry: Registry, problems: Problems) -> Parsed | None:
-    source = read_markdown(file, shown, problems)
+def max_file_bytes(settings: dict) -> int:
+    return settings.get("JIANDU_MAX_FILE_BYTES", MAX_FILE_BYTES)
+
+
+def _parse_file(kind, file, shown, registry: Registry, problems: Problems,
+                max_bytes: int = MAX_FILE_BYTES) -> Parsed | None:
+    source = read_markdown(file, shown, problems, max_bytes)
     if source is None:
         return None
     if not isinstance(source.meta.data, dict):
@@ -409,7 +441,7 @@ def _written(item: Parsed, values: dict, name: str) -> bool:
 def _check_history(item: Parsed, values: dict, problems: Problems) -> None:
     """History runs in date order, and its last status is the current `status`."""
     history = values.get("history") or []
-    at = lambda *k: item.source.meta.line(values["_key"] + ("history",) + k)
+    at = lambda i, name: item.source.meta.line(history[i]["_key"] + (name,))
     for i in range(1, len(history)):
         if history[i]["date"] and history[i - 1]["date"] and history[i]["date"] < history[i - 1]["date"]:
             problems.add(item.source.path, at(i, "date"),
@@ -459,8 +491,8 @@ def _check_aliases(parsed: list[Parsed], problems: Problems) -> None:
     current = {f"{item.key}/": item for item in parsed if item.key}
     claimed: dict[str, tuple[Parsed, int]] = {}
     for item in parsed:
-        for i, url in enumerate(item.values["aliases"] or []):
-            line = item.line("aliases", i)
+        for alias in item.values["aliases"] or []:
+            url, line = alias.url, alias.line
             owner = current.get(url)
             if owner is item:
                 problems.add(item.source.path, line, f"旧网址 {url} 就是本记录现在的网址。",
@@ -480,9 +512,9 @@ def _links_of(item: Parsed):
     if item.kind == COLUMN:
         yield ("follow_up",), item.values["follow_up"]
         return
-    for i, seg in enumerate(item.values["segments"] or []):
-        for j, c in enumerate(seg["commitments"] or []):
-            yield ("segments", i, "commitments", j, "evidence"), c["evidence"]
+    for seg in item.values["segments"] or []:
+        for c in seg["commitments"] or []:
+            yield c["_key"] + ("evidence",), c["evidence"]
 
 
 def _nearest_target(target: str, targets: set[str]) -> str:
@@ -516,10 +548,9 @@ def _assemble(records: list[Record], registry: Registry, settings: dict, edition
 
 def _common(item: Parsed, body: str) -> dict:
     v = item.values
-    aliases = tuple(Alias(url, item.line("aliases", i)) for i, url in enumerate(v["aliases"] or []))
     return dict(kind=item.kind, year=v["date"].year, number=v["number"], title=v["title"],
                 date=v["date"], path=item.source.path, body_html=body, sample=bool(v["sample"]),
-                aliases=aliases)
+                aliases=tuple(v["aliases"] or ()))
 
 
 def _inquiry(item: Parsed, body: str, settings: dict) -> Inquiry:

@@ -14,10 +14,11 @@ from pathlib import Path
 
 from .model import LEVELS, Department
 from .problems import Problems
-from .schema import Choice, Context, Custom, Date, Invalid, ListOf, Schema, Struct, Text, Url
-from .source import read_yaml_file
+from .schema import Choice, Context, Custom, Date, Invalid, ListOf, Schema, Struct, Text, Url, quote
+from .source import MAX_FILE_BYTES, read_yaml_file
 
 ID_RE = re.compile(r"^[a-z0-9-]+$")
+MAX_ID_LENGTH = 40
 RESERVED_IDS = {"page", "feed", "index", "all", "level", "by"}
 DISTRICT = "区县"
 NEEDS_PARENT = ("区县部门", "镇街")
@@ -41,7 +42,9 @@ def normalize_name(name: str) -> str:
 def _department_id(value, ctx: Context) -> str:
     text = str(value).strip()
     if not ID_RE.match(text):
-        raise Invalid(f"编号“{text}”只能包含小写字母、数字和连字符。", "例如 cgj 或 hy-zfj。")
+        raise Invalid(f"编号{quote(text)}只能包含小写字母、数字和连字符。", "例如 cgj 或 hy-zfj。")
+    if len(text) > MAX_ID_LENGTH:  # it names a folder of the site
+        raise Invalid(f"编号{quote(text)}太长（超过 {MAX_ID_LENGTH} 个字符）。", "例如 cgj 或 hy-zfj。")
     if text in RESERVED_IDS:
         raise Invalid(f"编号“{text}”是保留字，会与网址冲突。", "请换一个编号。")
     return text
@@ -114,8 +117,9 @@ class Registry:
         return sorted((d for d in self if d.successor == dept_id), key=lambda d: d.id)
 
 
-def load_registry(file: Path, shown: str, problems: Problems) -> Registry:
-    located = read_yaml_file(file, shown, problems) if file.exists() else None
+def load_registry(file: Path, shown: str, problems: Problems,
+                  max_bytes: int = MAX_FILE_BYTES) -> Registry:
+    located = read_yaml_file(file, shown, problems, max_bytes) if file.exists() else None
     if not file.exists():
         problems.add(shown, 1, "找不到部门名录文件。", "请创建 content/departments.yml。")
     if located is None:

@@ -47,15 +47,50 @@ class Text(Field):
 @dataclass
 class Integer(Field):
     minimum: int = 1
+    maximum: int | None = None
+    hint: str = ""  # what the number means, said when it is out of range
 
     def convert(self, value, ctx, key):
+        if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+            value = self._digits(value.strip())
         if isinstance(value, bool) or not isinstance(value, int):
             digits = re.sub(r"\D", "", str(value))
-            hint = f"请只写数字，例如 {int(digits)}。" if digits else "请只写数字。"
-            raise Invalid(f"应为整数，实际为“{value}”。", hint)
-        if value < self.minimum:
-            raise Invalid(f"应不小于 {self.minimum}，实际为 {value}。")
+            hint = f"请只写数字，例如 {int(digits)}。" if 0 < len(digits) <= 18 else "请只写数字。"
+            raise Invalid(f"应为整数，实际为{quote(value)}。", hint)
+        if value < self.minimum or (self.maximum is not None and value > self.maximum):
+            raise self._out_of_range(str(value))
         return value
+
+    def _digits(self, text: str) -> int | str:
+        """Digits YAML left as text: with a leading zero (once octal), or too many for an int."""
+        if len(text) > 1 and text.startswith("0"):
+            plain = text.lstrip("0") or "0"
+            raise Invalid(f"不能以 0 开头：{quote(text)}。",
+                          f"请写成 {shorten(plain)}（以 0 开头的数字在 YAML 中会被当作八进制，"
+                          "0101 会变成 65）。")
+        if len(text) > 18:
+            raise self._out_of_range(text)
+        return text  # quoted digits, "9": reported as text, as before
+
+    def _out_of_range(self, digits: str) -> Invalid:
+        if self.maximum is None:
+            return Invalid(f"应不小于 {self.minimum}，实际为 {shorten(digits)}。", self.hint)
+        looks = _as_date(digits)
+        hint = f"{digits} 看起来是日期 {looks}，日期请写在 date 字段。" if looks else ""
+        return Invalid(f"应在 {self.minimum} 到 {self.maximum} 之间，实际为 {shorten(digits)}。",
+                       hint + self.hint)
+
+
+def _as_date(digits: str) -> str | None:
+    """20161230 -> "2016-12-30", if it is a real date."""
+    if len(digits) != 8:
+        return None
+    text = f"{digits[:4]}-{digits[4:6]}-{digits[6:]}"
+    try:
+        parse_date(text)
+    except Invalid:
+        return None
+    return text
 
 
 DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -66,11 +101,11 @@ def parse_date(value: Any) -> date:
         return value
     match = DATE_RE.match(str(value).strip())
     if not match:
-        raise Invalid(f"日期格式无效：“{value}”。", "请写成 2017-03-05 这样的格式（年-月-日）。")
+        raise Invalid(f"日期格式无效：{quote(value)}。", "请写成 2017-03-05 这样的格式（年-月-日）。")
     try:
         return date(*map(int, match.groups()))
     except ValueError:
-        raise Invalid(f"日期不存在：“{value}”。", "请核对月份和日期。") from None
+        raise Invalid(f"日期不存在：{quote(value)}。", "请核对月份和日期。") from None
 
 
 @dataclass
@@ -83,7 +118,7 @@ class Date(Field):
 class Bool(Field):
     def convert(self, value, ctx, key):
         if not isinstance(value, bool):
-            raise Invalid(f"应为 true 或 false，实际为“{value}”。")
+            raise Invalid(f"应为 true 或 false，实际为{quote(value)}。")
         return value
 
 
@@ -95,7 +130,7 @@ class Choice(Field):
     def convert(self, value, ctx, key):
         text = Text.convert(self, value, ctx, key)
         if text not in self.options:
-            raise Invalid(f"取值“{text}”无效。",
+            raise Invalid(f"取值{quote(text)}无效。",
                           self.hints.get(text, f"可选值：{'、'.join(self.options)}。"))
         return text
 
@@ -108,7 +143,7 @@ class Url(Field):
     def convert(self, value, ctx, key):
         text = Text.convert(self, value, ctx, key)
         if not URL_RE.match(text):
-            raise Invalid(f"不是有效的网址：“{text}”。", "网址应以 http:// 或 https:// 开头。")
+            raise Invalid(f"不是有效的网址：{quote(text)}。", "网址应以 http:// 或 https:// 开头。")
         return text
 
 
@@ -216,6 +251,15 @@ def _display(key: Key, fld: Field) -> str:
     return f"字段 {path or '文件'}（{fld.label}）"
 
 
+def shorten(text: str, limit: int = 30) -> str:
+    """A value as shown in a message: never thousands of characters."""
+    return text if len(text) <= limit else f"{text[:limit]}…（共 {len(text)} 个字符）"
+
+
+def quote(value: Any) -> str:
+    return f"“{shorten(str(value))}”"
+
+
 def _kind(value: Any) -> str:
     if isinstance(value, dict):
         return "结构（字段: 值）"
@@ -223,4 +267,4 @@ def _kind(value: Any) -> str:
         return "列表"
     if value is None:
         return "空值"
-    return f"“{value}”"
+    return quote(value)

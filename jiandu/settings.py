@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .problems import ContentError, Problems
 from .schema import Invalid, parse_date
+from .source import MAX_FILE_BYTES
 
 DEFAULTS = {
     "JIANDU_ROOT": ".",  # the project folder; content/ and git live here
@@ -28,6 +29,7 @@ DEFAULTS = {
     # Where `invoke publish` deploys: a folder, `rsync:/path`, or `[user@]host:/path` (rsync + ssh).
     "JIANDU_DEPLOY_TARGET": None,
     "JIANDU_KEEP_RELEASES": 5,  # releases kept on the target; the live one is never removed
+    "JIANDU_MAX_FILE_BYTES": MAX_FILE_BYTES,  # larger content files are reported, never parsed
 }
 
 LIST_SETTINGS = ("JIANDU_SERVICE_NUMBERS", "JIANDU_LINK_ALLOWLIST")
@@ -55,6 +57,11 @@ def jiandu_settings(pelican_settings: dict) -> dict:
             problems.add("pelicanconf.py", 1, f"{key} 应为文字列表。", f'例如 {key} = ["12345"]。')
         else:
             settings[key] = tuple(str(v).strip().lower() for v in value)
+    limit = settings["JIANDU_MAX_FILE_BYTES"]
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1024:
+        problems.add("pelicanconf.py", 1,
+                     f"JIANDU_MAX_FILE_BYTES 应为不小于 1024 的整数（字节数），实际为 {limit!r}。",
+                     "例如 JIANDU_MAX_FILE_BYTES = 2 * 1024 * 1024（2 MiB）。")
     if problems:
         raise ContentError(problems)
     return settings

@@ -1,27 +1,59 @@
-"""Reading source files: YAML (front matter or whole file) with the line of every value."""
+"""Reading source files: YAML (front matter or whole file) with the line of every value.
+
+Every input gets an answer in bounded time and memory, as `path:line` problems or data:
+- a file over the size limit is not read at all, and bytes that are not UTF-8 are reported;
+- lines are counted by "\\n" alone, as git and editors count them (not str.splitlines, which also
+  breaks at U+2028, U+0085 or a form feed);
+- characters that XML cannot carry (NUL, U+000B pasted from Word...) are refused everywhere;
+- YAML anchors, aliases and explicit tags are refused, so no alias bomb or recursive alias is
+  ever expanded; nesting is limited;
+- only decimal integers (up to 18 digits), true/false and null are read as anything but text:
+  no YAML 1.1 octal (0101 = 65), sexagesimal (1:30 = 90), floats, yes/no or dates.
+"""
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.events import AliasEvent
+from yaml.nodes import ScalarNode
 
 from .problems import Problems
 
 Key = tuple  # a path into the data, e.g. ("segments", 0, "department")
-TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
+MAX_FILE_BYTES = 1024 * 1024  # default of the setting JIANDU_MAX_FILE_BYTES
+MAX_DEPTH = 20  # nesting of YAML lists and structures; a session's front matter needs 7
+MAX_PROBLEM_LINES = 10  # lines with bad characters reported per file; a binary file has thousands
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """Safe loader that leaves dates as text, so a bad date becomes a message, not a crash."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != TIMESTAMP_TAG]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+# Characters an XML 1.0 document (an Atom feed) cannot contain, with DEL and the C1 controls,
+# which in Chinese text only ever come from a wrong encoding or a paste from Word.
+XML_ILLEGAL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
+XML_ILLEGAL_RE = re.compile(f"[{XML_ILLEGAL}]")
+# Characters YAML reads as a line break where git and editors see none: a value would be cut.
+YAML_BREAK_RE = re.compile("[\r\u2028\u2029]")  # \r alone: CRLF is "\n" by now
+# A character reference in a Markdown body that stands for one of those characters (&#11;).
+CHAR_REF_RE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));")
+CHAR_NAMES = {
+    "\x00": "空字符 NUL", "\x0b": "垂直制表符，即 Word 的手动换行", "\x0c": "换页符，即 Word 的分页符",
+    "\x7f": "删除符 DEL", "\r": "单独的回车符 CR", "\u2028": "行分隔符", "\u2029": "段分隔符",
 }
+
+
+def xml_safe(text: str) -> str:
+    """`text` without the characters XML cannot carry (for writers that must never fail)."""
+    return XML_ILLEGAL_RE.sub("", text)
+
+
+def char_name(char: str) -> str:
+    name = CHAR_NAMES.get(char, "控制字符" if ord(char) < 0xA0 else "非字符")
+    return f"U+{ord(char):04X}（{name}）"
 
 
 @dataclass
@@ -46,24 +78,107 @@ class SourceFile:
     body_line: int
 
 
+# ---- YAML ---------------------------------------------------------------------------------------
+
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):
+    """libyaml's fast safe loader, resolving only what staff mean: see the module docstring."""
+
+    yaml_implicit_resolvers: dict = {}
+
+
+for _tag, _pattern, _first in (
+    ("bool", r"true|True|TRUE|false|False|FALSE", "tTfF"),
+    ("int", r"[-+]?(?:0|[1-9][0-9]{0,17})", "-+0123456789"),  # longer: text, never int()'s limit
+    ("null", r"~|null|Null|NULL|", ["~", "n", "N", ""]),
+):
+    _Loader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(f"^(?:{_pattern})$"),
+                                  list(_first))
+
+
+class _Refused(Exception):
+    def __init__(self, mark, message: str, hint: str = ""):
+        super().__init__(message)
+        self.mark, self.message, self.hint = mark, message, hint
+
+
+class _StrictLoader(Composer, _Loader):
+    """The same parser, composed in Python so that anchors, aliases and tags can be refused.
+
+    Used only for text containing `&`, `*` or `!`, the characters these constructs begin with;
+    libyaml's own composer is three times faster for everything else.
+    """
+
+    def __init__(self, stream):
+        _Loader.__init__(self, stream)
+        Composer.__init__(self)
+        self.refused: list[_Refused] = []
+        self.depth = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(AliasEvent):  # never expanded: no alias bomb, no recursion
+            event = self.get_event()
+            self.refused.append(_Refused(event.start_mark, f"不能使用 YAML 引用 *{event.anchor}。",
+                                         _ANCHOR_HINT))
+            return ScalarNode("tag:yaml.org,2002:null", "", event.start_mark, event.end_mark)
+        event = self.peek_event()
+        if event.anchor is not None:
+            self.refused.append(_Refused(event.start_mark, f"不能使用 YAML 锚点 &{event.anchor}。",
+                                         _ANCHOR_HINT))
+            event.anchor = None
+        if getattr(event, "tag", None) not in (None, "!"):
+            tag = event.tag.replace("tag:yaml.org,2002:", "!!")
+            self.refused.append(_Refused(event.start_mark, f"不能使用 YAML 类型标记 {tag}。",
+                                         "请直接写值，例如 number: 45；需要原样保留的文字请加引号。"))
+            event.tag = None
+        if self.depth >= MAX_DEPTH:
+            raise _too_deep(event.start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _too_deep(mark) -> _Refused:
+    return _Refused(mark, f"YAML 嵌套层级太深（超过 {MAX_DEPTH} 层）。",
+                    "请检查缩进和括号：记录的字段最多嵌套七层。")
+
+
+_ANCHOR_HINT = "锚点（&名称）和引用（*名称）会让一处内容出现在多处，请把内容直接写出来。"
+_STRICT_CHARS = re.compile(r"[&*!]")
+
+
 def parse_yaml(text: str, path: str, problems: Problems, first_line: int = 1) -> Located | None:
-    """Parse YAML text that starts at `first_line` of the file at `path`."""
-    loader = _Loader(text)
+    """Parse YAML text that starts at `first_line` of the file at `path` ("\\n" line ends only)."""
+    loader = (_StrictLoader if _STRICT_CHARS.search(text) else _Loader)(text)
     try:
         node = loader.get_single_node()
+        refused = getattr(loader, "refused", [])
+        for err in refused:
+            problems.add(path, first_line + err.mark.line, err.message, err.hint)
+        if refused:
+            return None
         if node is None:
             return Located(None, {(): first_line}, first_line)
         located = Located(None, {}, first_line)
         located.data = _build(loader, node, (), located.lines, first_line - 1, path, problems)
         return located
+    except _Refused as err:
+        problems.add(path, first_line + err.mark.line, err.message, err.hint)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = first_line + (mark.line if mark else 0)
         problems.add(path, line, f"YAML 格式错误：{_yaml_problem(err.problem or str(err))}。",
                      _YAML_HINT)
-        return None
+    except yaml.YAMLError as err:  # e.g. a character the reader refuses: at its position
+        before = text[: getattr(err, "position", 0)]
+        problems.add(path, first_line + before.count("\n"), f"YAML 格式错误：{err}。", _YAML_HINT)
     finally:
         loader.dispose()
+    return None
 
 
 _YAML_HINT = "请检查缩进、冒号后的空格，含冒号的文字请加引号。"
@@ -80,6 +195,7 @@ _YAML_PROBLEMS = {
     "found unclosed quote": "引号没有闭合",
     "found duplicate anchor": "锚点重复",
     "found undefined alias": "引用了未定义的锚点",
+    "exceeded maximum nesting depth": "嵌套层级太深",
 }
 
 
@@ -89,11 +205,13 @@ def _yaml_problem(problem: str) -> str:
 
 
 def _build(loader, node, key: Key, lines: dict, offset: int, path: str, problems: Problems):
-    lines[key] = node.start_mark.line + 1 + offset
+    line = lines[key] = node.start_mark.line + 1 + offset
+    if len(key) >= MAX_DEPTH:
+        raise _too_deep(node.start_mark)
     if isinstance(node, yaml.MappingNode):
         out: dict = {}
         for key_node, value_node in node.value:
-            name = loader.construct_object(key_node, deep=True)
+            name = _scalar(loader, key_node, path, key_node.start_mark.line + 1 + offset, problems)
             if isinstance(name, (list, dict)):
                 name = str(name)
             if name in out:
@@ -105,39 +223,137 @@ def _build(loader, node, key: Key, lines: dict, offset: int, path: str, problems
     if isinstance(node, yaml.SequenceNode):
         return [_build(loader, item, key + (i,), lines, offset, path, problems)
                 for i, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+    return _scalar(loader, node, path, line, problems)
 
 
-def _read_text(file: Path, shown: str, problems: Problems) -> str | None:
+def _scalar(loader, node, path: str, line: int, problems: Problems):
+    value = loader.construct_object(node, deep=True)
+    if isinstance(value, str) and XML_ILLEGAL_RE.search(value):  # written as an escape, "\x0b"
+        _report_chars(value, path, line, problems)
+    return value
+
+
+# ---- characters -------------------------------------------------------------------------------
+
+_CONTROL_HINT = ("请删除该字符；它常随从 Word 或网页复制的文字带入，在编辑器中看不见"
+                 "（可打开编辑器的“显示不可见字符”查找）。")
+
+
+def _report_chars(text: str, path: str, line: int, problems: Problems) -> None:
+    problems.add(path, line, f"含有不可见的控制字符 {_names(XML_ILLEGAL_RE.findall(text))}，"
+                 "网页订阅（XML）无法包含它。", _CONTROL_HINT)
+
+
+def _names(chars: list[str]) -> str:
+    return "、".join(char_name(c) for c in dict.fromkeys(chars))
+
+
+def _lines_with(text: str, pattern: re.Pattern, first_line: int) -> list[tuple[int, list[str]]]:
+    if not pattern.search(text):
+        return []
+    return [(n, found) for n, line in enumerate(text.split("\n"), first_line)
+            if (found := pattern.findall(line))]
+
+
+def _report_lines(lines: list, shown: str, problems: Problems, report) -> None:
+    """Each of the first few lines once; a binary file must not give a thousand problems."""
+    for n, chars in lines[:MAX_PROBLEM_LINES]:
+        report(n, chars)
+    if len(lines) > MAX_PROBLEM_LINES:
+        problems.add(shown, lines[MAX_PROBLEM_LINES][0],
+                     f"另有 {len(lines) - MAX_PROBLEM_LINES} 行含有同样的字符，此处不再逐行列出。")
+
+
+def _check_controls(text: str, shown: str, problems: Problems) -> str:
+    """Report characters XML cannot carry; return the text without them, to check the rest."""
+    lines = _lines_with(text, XML_ILLEGAL_RE, 1)
+    _report_lines(lines, shown, problems, lambda n, chars: _report_chars("".join(chars), shown, n, problems))
+    return XML_ILLEGAL_RE.sub("", text) if lines else text
+
+
+def _check_yaml_breaks(text: str, shown: str, problems: Problems, first_line: int) -> str:
+    lines = _lines_with(text, YAML_BREAK_RE, first_line)
+    _report_lines(lines, shown, problems, lambda n, chars: problems.add(
+        shown, n, f"含有 {_names(chars)}：YAML 会把它当作换行，编辑器中却看不出来。",
+        "请删除它，或换成空格。"))
+    return YAML_BREAK_RE.sub(" ", text) if lines else text
+
+
+def _check_char_refs(body: str, shown: str, problems: Problems, first_line: int) -> None:
+    """`&#11;` in a body becomes U+000B on the page: refused like the character itself."""
+    if "&#" not in body:
+        return
+    for match in CHAR_REF_RE.finditer(body):
+        code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+        if code <= 0x10FFFF and XML_ILLEGAL_RE.match(chr(code)):
+            problems.add(shown, first_line + body.count("\n", 0, match.start()),
+                         f"字符引用 {match.group()} 表示控制字符 {char_name(chr(code))}，"
+                         "网页订阅（XML）无法包含它。", "请删除这个字符引用。")
+
+
+# ---- files ------------------------------------------------------------------------------------
+
+def _read_text(file: Path, shown: str, problems: Problems, max_bytes: int) -> str | None:
+    """The file as text with "\\n" line ends, or None after a problem; never more than max_bytes."""
     try:
-        return file.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = file.read_bytes()[: err.start].count(b"\n") + 1
-        problems.add(shown, line, f"文件不是 UTF-8 编码（{err.reason}）。",
-                     "请用 UTF-8 编码保存文件（在编辑器的“另存为”中选择 UTF-8）。")
+        with file.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+            size = os.fstat(handle.fileno()).st_size
+    except OSError as err:
+        problems.add(shown, 1, f"无法读取文件（{err.strerror}）。", "请检查文件是否存在、能否打开。")
         return None
+    if len(data) > max_bytes:
+        problems.add(shown, 1, f"文件太大：{max(size, len(data))} 字节，超过上限 {max_bytes} 字节"
+                     "（JIANDU_MAX_FILE_BYTES）。",
+                     "一条记录通常只有几千字；请检查是否误粘贴了图片、表格或整份文档。"
+                     "确需更大的文件时，请联系管理员调整 JIANDU_MAX_FILE_BYTES。")
+        return None
+    data = data.removeprefix(b"\xef\xbb\xbf")  # a byte order mark, as Windows Notepad writes
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        if err.reason == "unexpected end of data":
+            problems.add(shown, line, "文件在一个字的中间结束（文件不完整，可能在保存或复制时被截断）。",
+                         "请从备份或 git 历史中恢复完整的文件，或补全最后一个字后用 UTF-8 保存。")
+        else:
+            problems.add(shown, line, f"文件不是 UTF-8 编码（{err.reason}）。",
+                         "请用 UTF-8 编码保存文件（在编辑器的“另存为”中选择 UTF-8）。")
+        return None
+    return _check_controls(text.replace("\r\n", "\n"), shown, problems)
 
 
-def read_markdown(file: Path, shown: str, problems: Problems) -> SourceFile | None:
+def _fence(line: str) -> bool:
+    return line.strip(" \t") == "---"
+
+
+def read_markdown(file: Path, shown: str, problems: Problems,
+                  max_bytes: int = MAX_FILE_BYTES) -> SourceFile | None:
     """Split a Markdown file into front matter (between `---` lines) and body."""
-    text = _read_text(file, shown, problems)
+    text = _read_text(file, shown, problems, max_bytes)
     if text is None:
         return None
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].strip() != "---":
+    lines = text.split("\n")
+    if not _fence(lines[0]):
         problems.add(shown, 1, "文件开头缺少 front matter（以 --- 开始的 YAML 字段区）。",
                      "第一行应为 ---，字段写完后再用一行 --- 结束。")
         return None
-    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+    end = next((i for i in range(1, len(lines)) if _fence(lines[i])), None)
     if end is None:
         problems.add(shown, 1, "front matter 没有结束行 ---。", "字段写完后请加一行 ---。")
         return None
-    meta = parse_yaml("".join(lines[1:end]), shown, problems, first_line=2)
+    front = _check_yaml_breaks("".join(line + "\n" for line in lines[1:end]), shown, problems, 2)
+    body, body_line = "\n".join(lines[end + 1:]), end + 2
+    _check_char_refs(body, shown, problems, body_line)
+    meta = parse_yaml(front, shown, problems, first_line=2)
     if meta is None:
         return None
-    return SourceFile(shown, meta, "".join(lines[end + 1:]), end + 2)
+    return SourceFile(shown, meta, body, body_line)
 
 
-def read_yaml_file(file: Path, shown: str, problems: Problems) -> Located | None:
-    text = _read_text(file, shown, problems)
-    return None if text is None else parse_yaml(text, shown, problems)
+def read_yaml_file(file: Path, shown: str, problems: Problems,
+                   max_bytes: int = MAX_FILE_BYTES) -> Located | None:
+    text = _read_text(file, shown, problems, max_bytes)
+    if text is None:
+        return None
+    return parse_yaml(_check_yaml_breaks(text, shown, problems, 1), shown, problems)
