@@ -126,17 +126,55 @@ def _redirect_pages(site: Site) -> list[Page]:
             for r in (*site.inquiries, *site.entries) for alias in r.aliases]
 
 
+# Folders written outside the page plan (CSS bundle and scripts, search bundle) or kept for open
+# data: no old address may be put inside them.
+RESERVED_FOLDERS = ("theme/", "pagefind/", "data/")
+
+
 def _check_redirects_collide_with_nothing(site: Site, pages: list[Output], redirects: list[Page]) -> None:
-    taken = {p.path for p in pages}
+    """An old address becomes a file: it may not be, hold or sit inside another file of the site.
+
+    Paths are compared without regard to case, as a site may be copied to a case-insensitive disk.
+    """
+    files: dict[str, Output] = {}
+    for output in (*pages, *redirects):
+        files.setdefault(output.path.casefold(), output)
+    folders = {folder: path for path in files for folder in _folders(path)}
     problems = Problems()
     for page in redirects:
-        if page.path in taken:
-            record = page.context["record"]
-            alias = next(a for a in record.aliases if a.output_path == page.path)
-            problems.add(record.path, alias.line, f"旧网址 {alias.url} 与网站上现有的页面重复。",
-                         "旧网址不能占用现有页面的地址；请删除这一条 aliases，或核对旧网址。")
+        record = page.context["record"]
+        alias = next(a for a in record.aliases if a.output_path == page.path)
+        clash = _clash(page, files, folders)
+        if clash:
+            problems.add(record.path, alias.line, f"旧网址 {alias.url} {clash[0]}",
+                         f"{clash[1]}请删除这一条 aliases，或核对旧网址。")
     if problems:
         raise ContentError(problems)
+
+
+def _folders(path: str) -> list[str]:
+    """"a/b/c.html" -> ["a/", "a/b/"]"""
+    parts = path.split("/")[:-1]
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def _clash(page: Page, files: dict[str, Output], folders: dict[str, str]) -> tuple[str, str] | None:
+    path = page.path.casefold()
+    other = files[path]
+    if other is not page:
+        case = "" if other.path == page.path else f"（与 /{other.path} 只有大小写不同）"
+        return f"与网站上现有的页面重复{case}。", "旧网址不能占用现有页面的地址；"
+    if path + "/" in folders:
+        inside = files[folders[path + "/"]].path
+        return f"与网站上的文件夹 /{page.path}/ 重名。", f"该文件夹中有网站的文件 /{inside}；"
+    under = next((files[f.rstrip("/")] for f in _folders(path) if f.rstrip("/") in files), None)
+    if under is not None:
+        return f"位于网站上的文件 /{under.path} 之下。", f"/{under.path} 是一个文件，不能再包含网页；"
+    reserved = next((f for f in RESERVED_FOLDERS if path.startswith(f)), None)
+    if reserved:
+        return (f"位于网站保留的文件夹 /{reserved} 中。",
+                f"/{reserved} 存放网站自身的文件（样式、搜索索引、开放数据），不能放跳转页；")
+    return None
 
 
 def _record_pages(site: Site, idx: Indexes) -> list[Page]:
