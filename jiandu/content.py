@@ -72,7 +72,7 @@ def _district(value, ctx: Context) -> str:
     dept = ctx.lookups.by_id.get(dept_id)
     if dept and dept.level != DISTRICT:
         ids = "、".join(d.id for d in ctx.lookups if d.level == DISTRICT)
-        raise Invalid(f"“{value}”不是区县。", f"district 应填写区县的编号：{ids}。")
+        raise Invalid(f"{quote(value)}不是区县。", f"district 应填写区县的编号：{ids}。")
     return dept_id
 
 
@@ -83,7 +83,7 @@ def _reference(value, ctx: Context) -> Link:
         return Link(Url("").convert(text, ctx, ()), text, external=True)
     match = REF_RE.match(text)
     if not match:
-        raise Invalid(f"链接“{text}”格式无效。",
+        raise Invalid(f"链接{quote(text)}格式无效。",
                       "请写成 column/2017-045、inquiry/2017-03#q1 或以 https:// 开头的网址。")
     kind, year, number, anchor = match.groups()
     target = record_key(kind, int(year), int(number)) + (f"#{anchor}" if anchor else "")
@@ -94,7 +94,7 @@ def _follow_up(value, ctx: Context) -> Link:
     """A follow-up names one segment of a session, so that the trail works both ways."""
     link = _reference(value, ctx)
     if link.external or not link.target.startswith(f"{INQUIRY}/") or "#" not in link.target:
-        raise Invalid(f"follow_up“{value}”应指向某期电视问政的一个环节。",
+        raise Invalid(f"follow_up{quote(value)}应指向某期电视问政的一个环节。",
                       "例如 inquiry/2017-03#q1（q1 为该期第一个环节）。")
     return link
 
@@ -223,7 +223,7 @@ SCHEMAS = {
 def _anchor_id(value) -> str:
     text = str(value).strip()
     if not re.match(r"^[A-Za-z0-9_-]+$", text):
-        raise Invalid(f"“{text}”只能包含字母、数字、连字符和下划线。", "例如 q1。")
+        raise Invalid(f"{quote(text)}只能包含字母、数字、连字符和下划线。", "例如 q1。")
     return text
 
 
@@ -287,7 +287,8 @@ class ContentTree:
             self.registry = load_registry(registry_file, self.shown(registry_file), problems,
                                           max_file_bytes(self.settings))
             self._guard_registry(registry_file, problems)
-            self.registry_problems, self.registry_stamp = problems.items, stamp
+            self.registry_problems = first_problems(problems.items, self.shown(registry_file))
+            self.registry_stamp = stamp
             self.files = {}  # department references resolve against the registry: read all again
         current = {f"{prefix}/{kind}/{name}": (kind, self.folder / kind / name)
                    for kind in (INQUIRY, COLUMN) for name in _markdown_names(self.folder / kind)}
@@ -368,7 +369,19 @@ def read_file(kind: str, file: Path, shown: str, registry: Registry, settings: d
         record = _inquiry(parsed, body, settings) if kind == INQUIRY else _entry(parsed, body)
     if parsed:
         parsed.release()
-    return FileResult(stamp, parsed, problems.items, record)
+    return FileResult(stamp, parsed, first_problems(problems.items, shown), record)
+
+
+MAX_FILE_PROBLEMS = 100  # a garbled file is not reported line by line
+
+
+def first_problems(items: list[Problem], shown: str) -> list[Problem]:
+    items = sorted(set(items))
+    if len(items) <= MAX_FILE_PROBLEMS:
+        return items
+    rest = items[MAX_FILE_PROBLEMS:]
+    return items[:MAX_FILE_PROBLEMS] + [Problem(
+        shown, rest[0].line, f"另有 {len(rest)} 个问题，此处不再列出。", "请先改正上面的问题，再运行检查。")]
 
 
 def render_body(text: str) -> str:

@@ -122,7 +122,7 @@ def site_pages(site: Site, idx: Indexes) -> list[Output]:
 def _redirect_pages(site: Site) -> list[Page]:
     """One page per old URL of a record, pointing at its current URL (permanent URLs)."""
     return [Page(alias.output_path, deps=frozenset({r.key}), template="redirect.html",
-                 context={"record": r, "target": r.url})
+                 context={"record": r, "target": r.url, "alias": alias})
             for r in (*site.inquiries, *site.entries) for alias in r.aliases]
 
 
@@ -142,10 +142,9 @@ def _check_redirects_collide_with_nothing(site: Site, pages: list[Output], redir
     folders = {folder: path for path in files for folder in _folders(path)}
     problems = Problems()
     for page in redirects:
-        record = page.context["record"]
-        alias = next(a for a in record.aliases if a.output_path == page.path)
         clash = _clash(page, files, folders)
         if clash:
+            record, alias = page.context["record"], page.context["alias"]
             problems.add(record.path, alias.line, f"旧网址 {alias.url} {clash[0]}",
                          f"{clash[1]}请删除这一条 aliases，或核对旧网址。")
     if problems:

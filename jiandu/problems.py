@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -17,6 +18,13 @@ class Problem:
         return f"{text} {self.suggestion}" if self.suggestion else text
 
 
+_BREAKS_RE = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def _one_line(text: str) -> str:
+    return _BREAKS_RE.sub("↵", text)
+
+
 @dataclass
 class Problems:
     """Collector passed through validation; nothing stops at the first problem."""
@@ -24,7 +32,8 @@ class Problems:
     items: list[Problem] = field(default_factory=list)
 
     def add(self, path: str, line: int, message: str, suggestion: str = "") -> None:
-        self.items.append(Problem(path, line, message, suggestion))
+        # One problem, one line of output: a value quoted in a message may hold a line break.
+        self.items.append(Problem(path, line, _one_line(message), _one_line(suggestion)))
 
     def extend(self, other: Problems) -> None:
         self.items.extend(other.items)

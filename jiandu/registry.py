@@ -111,7 +111,7 @@ class Registry:
             return str(ref)
         near = self.suggest(ref)
         hint = f"是否指 {near.label} ({near.id})？" if near else "请在 content/departments.yml 中查找。"
-        raise Invalid(f"未知部门“{ref}”。", hint)
+        raise Invalid(f"未知部门{quote(ref)}。", hint)
 
     def successors_of(self, dept_id: str) -> list[Department]:
         return sorted((d for d in self if d.successor == dept_id), key=lambda d: d.id)
@@ -171,7 +171,7 @@ def _check_unique_names(rows: list[dict], shown: str, problems: Problems) -> Non
         for folded, (name, field) in names.items():
             other = owner.get(folded)
             if other and other[0] != row["id"]:
-                problems.add(shown, row["_at"](field), f"名称或别名“{name}”与部门 {other[0]} 重复。",
+                problems.add(shown, row["_at"](field), f"名称或别名{quote(name)}与部门 {other[0]} 重复。",
                              f"见第 {other[1]} 行；每个别名在名录中只能出现一次。")
             else:
                 owner[folded] = (row["id"], row["_at"](field))
@@ -193,7 +193,7 @@ def _check_links(rows: list[dict], registry: Registry, shown: str, problems: Pro
             near = registry.suggest(successor)
             hint = f"是否指 {near.label} ({near.id})？" if near else ""
             problems.add(shown, row["_at"]("successor"),
-                         f"successor（承接部门）“{successor}”不存在。", hint)
+                         f"successor（承接部门）{quote(successor)}不存在。", hint)
     _check_successor_cycles(rows, registry, shown, problems)
 
 
@@ -206,7 +206,7 @@ def _check_parent(row: dict, registry: Registry, shown: str, problems: Problems)
         near = registry.suggest(row["parent"])
         hint = f"是否指 {near.label} ({near.id})？" if near and near.level == DISTRICT else ""
         problems.add(shown, row["_at"]("parent"),
-                     f"parent（所属区县）“{row['parent']}”不是名录中的区县。", hint)
+                     f"parent（所属区县）{quote(row['parent'])}不是名录中的区县。", hint)
 
 
 def _check_successor_cycles(rows, registry: Registry, shown: str, problems: Problems) -> None:

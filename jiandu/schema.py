@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from .problems import Problems
-from .source import Key, Located
+from .source import Key, Located, shorten
 
 
 class Invalid(Exception):
@@ -199,6 +199,7 @@ class Schema:
 
 
 _MISSING = object()
+MAX_UNKNOWN = 20  # unknown keys reported one by one in a structure
 
 
 @dataclass
@@ -223,12 +224,15 @@ class Context:
     def validate(self, schema: Schema, data: dict, key: Key = ()) -> dict:
         out: dict = {}
         known = schema.names()
-        for name in data:
-            if name not in known:
-                close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
-                hint = f"是否指 {close[0]}？" if close else f"可用字段：{', '.join(known)}。"
-                self.problems.add(self.path, self.located.line(key + (name,)),
-                                  f"未知字段 {name}。", hint)
+        unknown = [name for name in data if name not in known]
+        for name in unknown[:MAX_UNKNOWN]:
+            close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
+            hint = f"是否指 {close[0]}？" if close else f"可用字段：{', '.join(known)}。"
+            self.problems.add(self.path, self.located.line(key + (name,)),
+                              f"未知字段 {shorten(str(name))}。", hint)
+        if len(unknown) > MAX_UNKNOWN:
+            self.problems.add(self.path, self.located.line(key + (unknown[MAX_UNKNOWN],)),
+                              f"另有 {len(unknown) - MAX_UNKNOWN} 个未知字段，此处不再逐个列出。")
         for name, fld in schema.fields:
             value = data.get(name)
             if value is None or value == "" or value == []:
@@ -249,11 +253,6 @@ class Context:
 def _display(key: Key, fld: Field) -> str:
     path = "".join(f"[{k + 1}]" if isinstance(k, int) else f".{k}" for k in key).lstrip(".")
     return f"字段 {path or '文件'}（{fld.label}）"
-
-
-def shorten(text: str, limit: int = 30) -> str:
-    """A value as shown in a message: never thousands of characters."""
-    return text if len(text) <= limit else f"{text[:limit]}…（共 {len(text)} 个字符）"
 
 
 def quote(value: Any) -> str:

@@ -30,6 +30,18 @@ Key = tuple  # a path into the data, e.g. ("segments", 0, "department")
 
 MAX_FILE_BYTES = 1024 * 1024  # default of the setting JIANDU_MAX_FILE_BYTES
 MAX_DEPTH = 20  # nesting of YAML lists and structures; a session's front matter needs 7
+MAX_NODES = 50_000  # values in one file; a record has a few dozen, a large registry ~10,000
+# Python-Markdown is quadratic on some paragraphs (Python-Markdown issue #798): it looks for the
+# "]" of each "[" (and the ")" of each "](") to the end of the paragraph, one character at a time,
+# and copies the whole paragraph for each piece of inline markup it finds; the HTML parser looks
+# for the ">" of each "<tag" to the end of the text; and each list item or quote line costs tens of
+# microseconds. 10,000 unclosed "[" took half a minute. The work is estimated before parsing, in
+# about nanoseconds, and a body over this budget of about two seconds is refused. Real text needs
+# a thousandth of it.
+MAX_MARKUP_WORK = 2_000_000_000
+SCAN, COPY, ITEM = 1000, 1, 100_000  # a character scanned in Python, one copied, a list item
+MARKUP_CHARS = "[*_`&<>\\"
+BLOCK_LINE_RE = re.compile(r"^([ \t]*)(?:[-*+>]|\d{1,9}[.)])", re.MULTILINE)  # nested: dearer
 MAX_PROBLEM_LINES = 10  # lines with bad characters reported per file; a binary file has thousands
 
 # Characters an XML 1.0 document (an Atom feed) cannot contain, with DEL and the C1 controls,
@@ -164,7 +176,7 @@ def parse_yaml(text: str, path: str, problems: Problems, first_line: int = 1) ->
         if node is None:
             return Located(None, {(): first_line}, first_line)
         located = Located(None, {}, first_line)
-        located.data = _build(loader, node, (), located.lines, first_line - 1, path, problems)
+        located.data = _Builder(loader, located.lines, first_line - 1, path, problems).build(node)
         return located
     except _Refused as err:
         problems.add(path, first_line + err.mark.line, err.message, err.hint)
@@ -204,33 +216,56 @@ def _yaml_problem(problem: str) -> str:
     return f"{said}（{problem}）" if said else problem
 
 
-def _build(loader, node, key: Key, lines: dict, offset: int, path: str, problems: Problems):
-    line = lines[key] = node.start_mark.line + 1 + offset
-    if len(key) >= MAX_DEPTH:
-        raise _too_deep(node.start_mark)
-    if isinstance(node, yaml.MappingNode):
+@dataclass
+class _Builder:
+    """Turns composed nodes into plain data, noting every line; bounded in depth and size."""
+
+    loader: Any
+    lines: dict
+    offset: int  # the line before the YAML text starts in the file
+    path: str
+    problems: Problems
+    nodes: int = 0
+
+    def build(self, node, key: Key = ()):
+        line = self.lines[key] = node.start_mark.line + 1 + self.offset
+        self.nodes += 1
+        if len(key) >= MAX_DEPTH:
+            raise _too_deep(node.start_mark)
+        if self.nodes > MAX_NODES:
+            raise _Refused(node.start_mark, f"YAML 内容太多（超过 {MAX_NODES} 项）。",
+                           "一条记录的字段区通常只有几十项；请检查是否误粘贴了大段内容。")
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, key)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, key + (i,)) for i, item in enumerate(node.value)]
+        return self._scalar(node, line)
+
+    def _mapping(self, node, key: Key) -> dict:
         out: dict = {}
         for key_node, value_node in node.value:
-            name = _scalar(loader, key_node, path, key_node.start_mark.line + 1 + offset, problems)
-            if isinstance(name, (list, dict)):
-                name = str(name)
+            line = key_node.start_mark.line + 1 + self.offset
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.add(self.path, line, "字段名不能是列表或结构。", "请写成“字段名: 值”。")
+                continue
+            name = self._scalar(key_node, line)
             if name in out:
-                problems.add(path, key_node.start_mark.line + 1 + offset, f"字段 {name} 重复出现。",
-                             "同一层级的每个字段只能写一次。")
-            out[name] = _build(loader, value_node, key + (name,), lines, offset, path, problems)
-            lines[key + (name,)] = key_node.start_mark.line + 1 + offset
+                self.problems.add(self.path, line, f"字段 {shorten(str(name))} 重复出现。",
+                                  "同一层级的每个字段只能写一次。")
+            out[name] = self.build(value_node, key + (name,))
+            self.lines[key + (name,)] = line
         return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(loader, item, key + (i,), lines, offset, path, problems)
-                for i, item in enumerate(node.value)]
-    return _scalar(loader, node, path, line, problems)
+
+    def _scalar(self, node, line: int):
+        value = self.loader.construct_object(node)
+        if isinstance(value, str) and XML_ILLEGAL_RE.search(value):  # written as an escape, "\x0b"
+            _report_chars(value, self.path, line, self.problems)
+        return value
 
 
-def _scalar(loader, node, path: str, line: int, problems: Problems):
-    value = loader.construct_object(node, deep=True)
-    if isinstance(value, str) and XML_ILLEGAL_RE.search(value):  # written as an escape, "\x0b"
-        _report_chars(value, path, line, problems)
-    return value
+def shorten(text: str, limit: int = 30) -> str:
+    """A value as shown in a message: never thousands of characters."""
+    return text if len(text) <= limit else f"{text[:limit]}…（共 {len(text)} 个字符）"
 
 
 # ---- characters -------------------------------------------------------------------------------
@@ -291,6 +326,68 @@ def _check_char_refs(body: str, shown: str, problems: Problems, first_line: int)
                          "网页订阅（XML）无法包含它。", "请删除这个字符引用。")
 
 
+def markup_work(body: str) -> tuple[int, int]:
+    """(estimated work of parsing `body`, in MAX_MARKUP_WORK's unit; offset of the costliest part)."""
+    tags, at = _tag_scan(body)
+    worst = SCAN * tags
+    total = worst + ITEM * sum(1 + len(indent) // 2 for indent in BLOCK_LINE_RE.findall(body))
+    start = 0
+    for block in re.split(r"(\n[ \t]*\n)", body):  # Markdown parses inline markup by paragraph
+        markup = sum(block.count(c) for c in MARKUP_CHARS)
+        cost = COPY * markup * len(block)
+        if "[" in block:
+            cost += SCAN * (_pair_scan(block, "[", "]", "[") + _pair_scan(block, "(", ")", "]("))
+        total += cost
+        if cost > worst:
+            worst, at = cost, start
+        start += len(block)
+    return total, at
+
+
+def _pair_scan(block: str, opener: str, closer: str, counted: str) -> int:
+    """Sum of distances from each `counted` opener to its balancing closer, or to the block's end."""
+    if counted not in block:
+        return 0
+    stack: list[int] = []
+    cost = 0
+    for match in re.finditer(re.escape(opener) + "|" + re.escape(closer), block):
+        if match.group() == opener:
+            stack.append(match.start() if block.startswith(counted, match.start() + 1 - len(counted))
+                         else -1)
+        elif stack:
+            opened = stack.pop()
+            cost += match.start() - opened if opened >= 0 else 0
+    return cost + sum(len(block) - opened for opened in stack if opened >= 0)
+
+
+def _tag_scan(text: str) -> tuple[int, int]:
+    """Sum of distances from each "<" that starts a tag to the next ">"; where the worst run starts."""
+    if "<" not in text:
+        return 0, 0
+    pending = total = first = 0
+    runs: list[tuple[int, int]] = [(0, 0)]
+    for match in re.finditer(r"<[A-Za-z/!?]|>", text):
+        if match.group() == ">":
+            runs.append((pending * match.start() - total, first))
+            pending = total = 0
+        else:
+            first = first if pending else match.start()
+            pending, total = pending + 1, total + match.start()
+    runs.append((pending * len(text) - total, first))
+    return sum(cost for cost, _ in runs), max(runs)[1]
+
+
+def _check_markup(body: str, shown: str, problems: Problems, first_line: int) -> str:
+    work, at = markup_work(body)
+    if work <= MAX_MARKUP_WORK:
+        return body
+    problems.add(shown, first_line + body.count("\n", 0, at),
+                 "正文的这一段太长、格式符号太多（或有大量没有配对的 [、( 或 <），"
+                 "生成网页要处理很久，因此没有处理。",
+                 "请把长段落分成几段，删除多余的符号；要显示符号本身，请在前面加 \\（例如 \\[）。")
+    return ""  # neither the guards nor Markdown see it; the file has a problem and is not built
+
+
 # ---- files ------------------------------------------------------------------------------------
 
 def _read_text(file: Path, shown: str, problems: Problems, max_bytes: int) -> str | None:
@@ -345,6 +442,7 @@ def read_markdown(file: Path, shown: str, problems: Problems,
     front = _check_yaml_breaks("".join(line + "\n" for line in lines[1:end]), shown, problems, 2)
     body, body_line = "\n".join(lines[end + 1:]), end + 2
     _check_char_refs(body, shown, problems, body_line)
+    body = _check_markup(body, shown, problems, body_line)
     meta = parse_yaml(front, shown, problems, first_line=2)
     if meta is None:
         return None

@@ -209,6 +209,49 @@ def test_alias_in_the_registry_is_refused(tree):
     ]
 
 
+@pytest.mark.parametrize("body", ["[" * 10_000, "[a](" * 5_000, "<a " * 5_000, "[a](b) " * 100_000])
+def test_markup_that_would_take_minutes_to_parse_is_refused_at_once(tree, body):
+    """Python-Markdown is quadratic on these (10,000 "[" took half a minute); now a message."""
+    entry(tree, ENTRY.replace("正文。", "第一段。\n\n" + body))
+    started = time.monotonic()
+    assert problems(tree) == [
+        f"{PATH}:10: 正文的这一段太长、格式符号太多（或有大量没有配对的 [、( 或 <），生成网页要处理很久，因此没有处理。"
+        " 请把长段落分成几段，删除多余的符号；要显示符号本身，请在前面加 \\（例如 \\[）。"]
+    assert time.monotonic() - started < 5
+
+
+def test_long_text_with_ordinary_markup_is_not_refused(tree):
+    paragraph = "市民反映[小区](https://www.jinan.gov.cn/)路灯不亮，**城管部门**已安排检修。" * 40
+    entry(tree, ENTRY.replace("正文。", "\n\n".join([paragraph] * 200)))  # 200 paragraphs, 0.6 MB
+    assert problems(tree) == []
+
+
+def test_too_many_yaml_values_are_refused(tree):
+    entry(tree, ENTRY.replace("title: 测试条目", "title: [" + "a, " * 60_000 + "a]"))
+    assert problems(tree) == [
+        f"{PATH}:2: YAML 内容太多（超过 50000 项）。 一条记录的字段区通常只有几十项；请检查是否误粘贴了大段内容。"]
+
+
+def test_unknown_keys_are_listed_up_to_twenty(tree):
+    entry(tree, ENTRY.replace("status:", "".join(f"x{i}: 1\n" for i in range(25)) + "status:"))
+    found = problems(tree)
+    assert len(found) == 21 and found[0].startswith(f"{PATH}:6: 未知字段 x0。")
+    assert found[-1] == f"{PATH}:26: 另有 5 个未知字段，此处不再逐个列出。"
+
+
+def test_a_garbled_file_reports_its_first_hundred_problems(tree):
+    items = "".join(f"  - 'bad alias {i}'\n" for i in range(150))
+    entry(tree, ENTRY.replace("status:", "aliases:\n" + items + "status:"))
+    found = problems(tree)
+    assert len(found) == 101
+    assert found[-1] == f"{PATH}:107: 另有 50 个问题，此处不再列出。 请先改正上面的问题，再运行检查。"
+
+
+def test_a_structure_as_field_name(tree):
+    entry(tree, ENTRY.replace("status:", "? [a, b]\n: c\nstatus:"))
+    assert problems(tree) == [f"{PATH}:6: 字段名不能是列表或结构。 请写成“字段名: 值”。"]
+
+
 def test_a_date_typed_as_edition_number(tree):
     entry(tree, ENTRY.replace("number: 9", "number: 20161230"))
     assert problems(tree) == [
@@ -319,5 +362,6 @@ def test_every_new_message_is_explained_in_the_guide():
                    "类型标记", "嵌套层级太深", "含有不可见的控制字符", "字符引用", "YAML 会把它当作换行",
                    "另有 … 行含有同样的字符", "文件太大", "JIANDU_MAX_FILE_BYTES", "文件在一个字的中间结束",
                    "无法读取文件", "位于网站上的文件", "与网站上的文件夹", "位于网站保留的文件夹",
-                   "只有大小写不同", "太长", "不能以 . 开头或结尾"):
+                   "只有大小写不同", "太长", "不能以 . 开头或结尾", "格式符号太多", "YAML 内容太多",
+                   "字段名不能是列表或结构", "个未知字段", "此处不再列出"):
         assert phrase in guide, phrase
