@@ -7,9 +7,9 @@ from pathlib import Path
 
 from pelican import signals
 
-from .generator import JianduGenerator
-from .manifest import write_manifest
-from .search import build_search_index
+from jiandu.build.generator import JianduGenerator
+from jiandu.build.manifest import write_manifest
+from jiandu.site.search import build_search_index
 
 # Steps run in this order once every page and asset is written. Each is a function
 # (output: Path, pelican_settings: dict) -> None. The manifest stays last: it lists every file

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from jiandu import deploy as deploy_module
-from jiandu.deploy import CURRENT, DeployError, Target, deploy, publish, switch_current
+from jiandu.commands import deploy as deploy_module
+from jiandu.commands.deploy import CURRENT, DeployError, Target, deploy, publish, switch_current
 from tests.conftest import PROJECT
 from tests.test_validation import write
 

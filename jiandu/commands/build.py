@@ -6,10 +6,10 @@ import shutil
 import sys
 from pathlib import Path
 
-from .content import load_site
-from .permalinks import last_edition_problems, planned_paths
-from .problems import ContentError
-from .settings import jiandu_settings
+from jiandu.content.tree import load_site
+from jiandu.core.problems import ContentError
+from jiandu.core.settings import jiandu_settings
+from jiandu.editions.permalinks import last_edition_problems, planned_paths
 
 
 def read_pelican_settings(conf: Path, root: Path | None = None, **overrides) -> dict:

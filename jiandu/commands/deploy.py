@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .build import build, check
+from jiandu.commands.build import build, check
 
 CURRENT = "current"
 RELEASES = "releases"
@@ -174,9 +174,9 @@ def publish(conf: Path, root: Path | None = None, target: str | None = None, out
             rid: str | None = None, **overrides) -> int:
     """Check, build into a fresh folder, deploy atomically. 0 on success; else the live site is as
     it was. `target` defaults to the JIANDU_DEPLOY_TARGET setting."""
-    from .build import read_pelican_settings
-    from .problems import ContentError
-    from .settings import jiandu_settings
+    from jiandu.commands.build import read_pelican_settings
+    from jiandu.core.problems import ContentError
+    from jiandu.core.settings import jiandu_settings
 
     root = (root or conf.parent).resolve()
     if check(conf, root, out=out, **overrides):
