@@ -10,6 +10,10 @@ COMMITMENT_STATUSES = ("已兑现", "推进中", "未启动")
 ENTRY_STATUSES = ("已受理", "办理中", "已办结")
 OVERDUE = "逾期"
 INQUIRY, COLUMN = "inquiry", "column"
+# How a case moves between the hotline or the bureau and departments (see `Hop`).
+ASSIGN, TRANSFER, RETURN, CLAIM, SUPERVISE, CLOSE = "交办", "转办", "退回", "认领", "督办", "办结"
+ROUTING_ACTIONS = (ASSIGN, TRANSFER, RETURN, CLAIM, SUPERVISE, CLOSE)
+SOURCE_TYPES = ("报纸", "电视", "网络", "热线")
 KIND_NAMES = {INQUIRY: "电视问政", COLUMN: "民生无小事、件件有人管"}
 KIND_SHORT = {INQUIRY: "问政", COLUMN: "专栏"}
 
@@ -53,6 +57,37 @@ class StatusChange:
 
 
 @dataclass(frozen=True, slots=True)
+class Source:
+    """Where a record or a segment was reported: a newspaper page, a moment in a broadcast…"""
+
+    type: str  # one of SOURCE_TYPES
+    title: str  # the newspaper, programme, web page or hotline
+    date: date | None = None
+    page: str | None = None  # newspaper page, e.g. "A3"
+    url: str | None = None
+    at: str | None = None  # a moment in a video, "HH:MM:SS"
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """One side of a hop: a registry department, or an origin of cases such as the 12345 hotline."""
+
+    department: str | None = None  # department id
+    origin: str | None = None  # an origin's name as configured in JIANDU_ROUTING_ORIGINS
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One step of a case's routing trail: on `date`, `sender` passed the case to `receiver`."""
+
+    date: date
+    sender: Party
+    receiver: Party
+    action: str  # one of ROUTING_ACTIONS
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Commitment:
     text: str
     status: str
@@ -69,6 +104,7 @@ class Segment:
     department: str  # department id
     respondent: str | None = None
     commitments: tuple[Commitment, ...] = ()
+    sources: tuple[Source, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,13 +132,14 @@ class Record:
     body_html: str
     sample: bool
     aliases: tuple[Alias, ...] = ()
+    sources: tuple[Source, ...] = ()
     # Derived once: they are read for every page that lists the record.
     key: str = field(init=False, compare=False)
-    updated: date = field(init=False, compare=False)  # date, or the latest history item's date
+    updated: date = field(init=False, compare=False)  # date, or the latest history item or hop
 
     def __post_init__(self):
         object.__setattr__(self, "key", record_key(self.kind, self.year, self.number))
-        latest = max((change.date for change in self.history_items()), default=self.date)
+        latest = max(self.update_dates(), default=self.date)
         object.__setattr__(self, "updated", max(latest, self.date))
 
     @property
@@ -115,6 +152,9 @@ class Record:
 
     def history_items(self) -> tuple[StatusChange, ...]:
         return ()
+
+    def update_dates(self) -> list[date]:
+        return [change.date for change in self.history_items()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,9 +181,13 @@ class ColumnEntry(Record):
     resolved: date | None = None
     follow_up: Link | None = None
     history: tuple[StatusChange, ...] = ()
+    routing: tuple[Hop, ...] = ()
 
     def history_items(self) -> tuple[StatusChange, ...]:
         return self.history
+
+    def update_dates(self) -> list[date]:
+        return [change.date for change in self.history] + [hop.date for hop in self.routing]
 
 
 @dataclass(frozen=True)

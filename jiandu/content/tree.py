@@ -24,6 +24,7 @@ from jiandu.content.model import (
     ENTRY_STATUSES,
     INQUIRY,
     KIND_NAMES,
+    SOURCE_TYPES,
     Alias,
     ColumnEntry,
     Commitment,
@@ -32,10 +33,12 @@ from jiandu.content.model import (
     Record,
     Segment,
     Site,
+    Source,
     StatusChange,
     record_key,
 )
 from jiandu.content.registry import DISTRICT, Registry, load_registry
+from jiandu.content.routing import HOP_SCHEMA, Lookups, check_routing, closing_date, ends_closed, hops_of
 from jiandu.content.sanitize import sanitize_html
 from jiandu.core.problems import ContentError, Problem, Problems
 from jiandu.core.schema import (
@@ -52,23 +55,26 @@ from jiandu.core.schema import (
     Text,
     Url,
 )
+from jiandu.core.settings import DEFAULTS
 from jiandu.core.source import SourceFile, read_markdown, read_yaml_file
 
 ALIAS_SEGMENT_RE = re.compile(r"^[A-Za-z0-9._~-]+$")
 PAGE_SUFFIX_RE = re.compile(r"\.html?$")
 FILE_SUFFIX_RE = re.compile(r"\.[A-Za-z0-9]{1,5}$")
 REF_RE = re.compile(r"^(inquiry|column)/(\d{4})-(\d{1,3})(?:#([A-Za-z0-9_-]+))?$")
+MOMENT_RE = re.compile(r"^(\d{1,2}):([0-5]\d):([0-5]\d)$")
 
 
 def _department(value, ctx: Context) -> str:
-    return ctx.lookups.lookup(value)
+    return ctx.lookups.registry.lookup(value)
 
 
 def _district(value, ctx: Context) -> str:
-    dept_id = ctx.lookups.lookup(value)
-    dept = ctx.lookups.by_id.get(dept_id)
+    registry = ctx.lookups.registry
+    dept_id = registry.lookup(value)
+    dept = registry.by_id.get(dept_id)
     if dept and dept.level != DISTRICT:
-        ids = "、".join(d.id for d in ctx.lookups if d.level == DISTRICT)
+        ids = "、".join(d.id for d in registry if d.level == DISTRICT)
         raise Invalid(f"“{value}”不是区县。", f"district 应填写区县的编号：{ids}。")
     return dept_id
 
@@ -116,6 +122,28 @@ def _alias(value, ctx: Context) -> str:
     return "/".join(segments) + "/"
 
 
+def _moment(value, ctx: Context) -> str:
+    """A moment in a video as HH:MM:SS; one-digit hours are padded."""
+    text = str(value).strip()
+    match = MOMENT_RE.match(text)
+    if not match:
+        raise Invalid(f"时间点“{text}”格式无效。", "请写成 00:12:30 这样的格式（时:分:秒）。")
+    hours, minutes, seconds = match.groups()
+    return f"{int(hours):02d}:{minutes}:{seconds}"
+
+
+# A published report of a record or a segment: kept as data, shown as a citation line.
+SOURCE_SCHEMA = Schema([
+    ("type", Choice("类型", required=True, options=SOURCE_TYPES)),
+    ("title", Text("名称", required=True)),
+    ("date", Date("日期")),
+    ("page", Text("版面")),
+    ("url", Url("网址")),
+    ("at", Custom("视频时间点", func=_moment)),
+])
+SOURCES = ListOf("来源", item=Struct("来源", schema=SOURCE_SCHEMA))
+
+
 def _history_schema(statuses: tuple[str, ...]) -> ListOf:
     item = Schema([
         ("date", Date("日期", required=True)),
@@ -140,6 +168,7 @@ SEGMENT_SCHEMA = Schema([
     ("department", Custom("责任部门", required=True, func=_department)),
     ("respondent", Text("答问人职务")),
     ("commitments", ListOf("承诺", item=Struct("承诺", schema=COMMITMENT_SCHEMA))),
+    ("sources", SOURCES),
 ])
 
 # A reviewed exception to a guard finding (see guards.py): what, why, and who decided.
@@ -170,6 +199,7 @@ COMMON_FIELDS = [
     ("sample", Bool("示例")),
     ("exemptions", ListOf("检查豁免", item=Struct("检查豁免", schema=EXEMPTION_SCHEMA))),
     ("aliases", ListOf("旧网址", single_ok=True, item=Custom("旧网址", func=_alias))),
+    ("sources", SOURCES),
 ]
 
 SCHEMAS = {
@@ -190,6 +220,7 @@ SCHEMAS = {
         ("resolved", Date("办结日期")),
         ("follow_up", Custom("跟进的问政环节", func=_follow_up)),
         ("history", _history_schema(ENTRY_STATUSES)),
+        ("routing", ListOf("流转记录", item=Struct("流转记录", schema=HOP_SCHEMA))),
         ("imported", Struct("导入来源", schema=IMPORTED_SCHEMA)),
     ]),
 }
@@ -332,7 +363,8 @@ def read_files(files: list[tuple[str, str, Path]], registry: Registry, settings:
 def read_file(kind: str, file: Path, shown: str, registry: Registry, settings: dict) -> FileResult:
     problems = Problems()
     stamp = _stamp(file)
-    parsed = _parse_file(kind, file, shown, registry, problems)
+    origins = settings.get("JIANDU_ROUTING_ORIGINS", DEFAULTS["JIANDU_ROUTING_ORIGINS"])
+    parsed = _parse_file(kind, file, shown, Lookups(registry, tuple(origins)), problems)
     if parsed:
         guard_source(parsed.source, parsed.values["exemptions"], settings, problems)
     record = None
@@ -356,17 +388,22 @@ def _markdown() -> markdown.Markdown:
                              extension_configs={"extra": {"footnotes": footnotes}})
 
 
-def _parse_file(kind, file, shown, registry: Registry, problems: Problems) -> Parsed | None:
+def _parse_file(kind, file, shown, lookups: Lookups, problems: Problems) -> Parsed | None:
     source = read_markdown(file, shown, problems)
     if source is None:
         return None
     if not isinstance(source.meta.data, dict):
         problems.add(shown, source.meta.start, "front matter 应为“字段: 值”的结构。")
         return None
-    ctx = Context(shown, source.meta, problems, registry)
+    ctx = Context(shown, source.meta, problems, lookups)
     values = ctx.validate(SCHEMAS[kind], source.meta.data)
     item = Parsed(kind, source, values)
-    (_check_inquiry if kind == INQUIRY else _check_entry)(item, problems)
+    if kind == INQUIRY:
+        _check_inquiry(item, problems)
+    else:
+        _check_entry(item, problems)
+        check_routing(shown, values, lookups, problems, source.meta.line)
+    _check_sources(item, problems)
     return item
 
 
@@ -388,14 +425,30 @@ def _check_inquiry(item: Parsed, problems: Problems) -> None:
 
 def _check_entry(item: Parsed, problems: Problems) -> None:
     v, path = item.values, item.source.path
-    if v["status"] == "已办结" and not _written(item, v, "resolved"):
-        problems.add(path, item.line("status"), "状态为已办结时必须填写 resolved（办结日期）。",
-                     "例如 resolved: 2017-05-20。")
+    if v["status"] == "已办结" and not _written(item, v, "resolved") and not ends_closed(v["routing"]):
+        if v["routing"]:
+            problems.add(path, item.line("status"),
+                         "状态为已办结时，流转记录应以“办结”结束，或填写 resolved（办结日期）。",
+                         "请在 routing 末尾补记 action: 办结 的一条，或填写 resolved: 2017-05-20。")
+        else:
+            problems.add(path, item.line("status"), "状态为已办结时必须填写 resolved（办结日期）。",
+                         "例如 resolved: 2017-05-20。")
     if v["resolved"] and v["date"] and v["resolved"] < v["date"]:
         problems.add(path, item.line("resolved"),
                      f"resolved（办结日期）{v['resolved']} 早于 date（刊发日期）{v['date']}。",
                      "请核对两个日期。")
     _check_history(item, v, problems)
+
+
+def _check_sources(item: Parsed, problems: Problems) -> None:
+    """A moment needs a video to open at: the source's own url, or the session's video."""
+    video = item.values.get("video")
+    groups = [item.values["sources"]] + [s["sources"] for s in item.values.get("segments") or []]
+    hint = "请在该来源中填写 url，或在本期填写 video。" if item.kind == INQUIRY else "请在该来源中填写 url。"
+    for source in (s for group in groups for s in group or []):
+        if source["at"] and not source["url"] and not video:
+            problems.add(item.source.path, item.line(*source["_key"], "at"),
+                         "来源设有 at（视频时间点），但没有视频网址。", hint)
 
 
 def _written(item: Parsed, values: dict, name: str) -> bool:
@@ -519,7 +572,12 @@ def _common(item: Parsed, body: str) -> dict:
     aliases = tuple(Alias(url, item.line("aliases", i)) for i, url in enumerate(v["aliases"] or []))
     return dict(kind=item.kind, year=v["date"].year, number=v["number"], title=v["title"],
                 date=v["date"], path=item.source.path, body_html=body, sample=bool(v["sample"]),
-                aliases=aliases)
+                aliases=aliases, sources=_sources(v["sources"]))
+
+
+def _sources(values: list[dict] | None) -> tuple[Source, ...]:
+    return tuple(Source(s["type"], s["title"], s["date"], s["page"], s["url"], s["at"])
+                 for s in values or [])
 
 
 def _inquiry(item: Parsed, body: str, settings: dict) -> Inquiry:
@@ -530,7 +588,8 @@ def _inquiry(item: Parsed, body: str, settings: dict) -> Inquiry:
                     Commitment(text=c["text"], status=c["status"], due=c["due"],
                                checked=c["checked"], evidence=c["evidence"],
                                history=_history(c))
-                    for c in s["commitments"] or []))
+                    for c in s["commitments"] or []),
+                sources=_sources(s["sources"]))
         for s in v["segments"])
     program = v["program"] or settings.get("JIANDU_PROGRAM", "电视问政")
     return Inquiry(**_common(item, body), program=program, video=v["video"],
@@ -541,8 +600,8 @@ def _entry(item: Parsed, body: str) -> ColumnEntry:
     v = item.values
     return ColumnEntry(**_common(item, body), departments=tuple(dict.fromkeys(v["departments"])),
                        status=v["status"], district=v["district"], category=v["category"],
-                       source=v["source"], resolved=v["resolved"], follow_up=v["follow_up"],
-                       history=_history(v))
+                       source=v["source"], resolved=closing_date(v), follow_up=v["follow_up"],
+                       history=_history(v), routing=hops_of(v))
 
 
 def _history(values: dict) -> tuple[StatusChange, ...]:

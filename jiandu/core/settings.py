@@ -28,6 +28,10 @@ DEFAULTS = {
     # Where `invoke publish` deploys: a folder, `rsync:/path`, or `[user@]host:/path` (rsync + ssh).
     "JIANDU_DEPLOY_TARGET": None,
     "JIANDU_KEEP_RELEASES": 5,  # releases kept on the target; the live one is never removed
+    # Where a case's routing starts: the first hop of every trail comes from one of these.
+    "JIANDU_ROUTING_ORIGINS": ("12345热线", "监督局"),
+    # A rate, median or ranking needs at least this many cases; below it a figure reads 样本不足.
+    "JIANDU_MIN_SAMPLE": 5,
 }
 
 LIST_SETTINGS = ("JIANDU_SERVICE_NUMBERS", "JIANDU_LINK_ALLOWLIST")
@@ -55,9 +59,24 @@ def jiandu_settings(pelican_settings: dict) -> dict:
             problems.add("pelicanconf.py", 1, f"{key} 应为文字列表。", f'例如 {key} = ["12345"]。')
         else:
             settings[key] = tuple(str(v).strip().lower() for v in value)
+    _check_routing_settings(settings, problems)
     if problems:
         raise ContentError(problems)
     return settings
+
+
+def _check_routing_settings(settings: dict, problems: Problems) -> None:
+    origins = settings["JIANDU_ROUTING_ORIGINS"]
+    if (not isinstance(origins, (list, tuple)) or not origins
+            or not all(isinstance(o, str) and o.strip() for o in origins)):
+        problems.add("pelicanconf.py", 1, "JIANDU_ROUTING_ORIGINS 应为非空的文字列表。",
+                     '例如 JIANDU_ROUTING_ORIGINS = ["12345热线", "监督局"]。')
+    else:
+        settings["JIANDU_ROUTING_ORIGINS"] = tuple(o.strip() for o in origins)
+    minimum = settings["JIANDU_MIN_SAMPLE"]
+    if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 1:
+        problems.add("pelicanconf.py", 1, f"JIANDU_MIN_SAMPLE 应为正整数，实际为“{minimum}”。",
+                     "例如 JIANDU_MIN_SAMPLE = 5。")
 
 
 # Settings other modules declare; listed here so that unknown-key checking stays in one place.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,16 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """Safe loader that leaves dates as text, so a bad date becomes a message, not a crash."""
 
 
+NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+
+
+def _no_sexagesimal(tag: str, rx: re.Pattern) -> tuple[str, re.Pattern]:
+    """YAML 1.1 reads 10:12:30 as the number 36750 (base 60); a video moment must stay text."""
+    return (tag, re.compile(r"(?!.*:)" + rx.pattern, rx.flags)) if tag in NUMBER_TAGS else (tag, rx)
+
+
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != TIMESTAMP_TAG]
+    first: [_no_sexagesimal(tag, rx) for tag, rx in resolvers if tag != TIMESTAMP_TAG]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
