@@ -95,8 +95,8 @@ def test_directory_groups_by_level_and_district(fixture_site):
     tables = soup.select("table.jd-directory")
     city = [(r.th.get_text(strip=True), [td.get_text() for td in r.select("td")])
             for r in tables[0].select("tbody tr")]
-    assert city == [("济南市交通运输局", ["1", "0", "1"]), ("济南市城市管理局", ["1", "2", "2"]),
-                    ("济南市房产管理局", ["1", "1", "1"])]
+    assert city == [("济南市交通运输局", ["1", "0", "1", "0"]), ("济南市城市管理局", ["1", "2", "2", "1"]),
+                    ("济南市房产管理局", ["1", "1", "1", "0"])]
     shanghe = [r.th.a.get_text() for r in tables[1].select("tbody tr")]
     assert shanghe == ["商河县人民政府", "商河县综合行政执法局", "商河县城市管理行政执法局"]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from contextvars import ContextVar
-from datetime import date
 from functools import partial
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from jiandu.content.model import COLUMN, INQUIRY, KIND_NAMES, KIND_SHORT, OVERDUE, Site
 from jiandu.site.charts import bar_chart
+from jiandu.site.citations import date_cn
 from jiandu.site.indexes import LEDGER_STATUSES, STATUS_SLUGS, Indexes, effective_status
 from jiandu.site.pages import DataFile, Page
 from jiandu.site.search import SEARCH_PAGE, SearchFields
@@ -53,10 +53,6 @@ def url(target: str) -> str:
 def print_url(siteurl: str, target: str) -> str:
     """A link target as printed on paper: absolute when published, from the site root otherwise."""
     return target if target.startswith(("http://", "https://")) else f"{siteurl}/{target}"
-
-
-def date_cn(value: date | None) -> str:
-    return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
 def make_env(theme: Path) -> Environment:

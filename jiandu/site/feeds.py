@@ -1,13 +1,20 @@
-"""Atom feeds: the whole site, each kind, each department. Ids are tag URIs keyed by edition."""
+"""Atom feeds: the whole site, each kind, each department. Ids are tag URIs keyed by edition.
+
+A department's feed also announces each hop of a routing trail that it sent or received, as an
+entry of its own (`column/2016-001/hops/2`), so that a new hop reaches its readers.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from feedgenerator import Atom1Feed
 
-from jiandu.content.model import COLUMN, INQUIRY, KIND_NAMES, Record, Site
+from jiandu.content.model import COLUMN, INQUIRY, KIND_NAMES, ColumnEntry, Record, Site
+from jiandu.site.citations import date_cn
 from jiandu.site.indexes import Indexes
+from jiandu.site.routing import Step, hop_url
 
 CHINA = timezone(timedelta(hours=8))
 
@@ -36,16 +43,38 @@ def feed_path(scope: str) -> str:
     return f"departments/{scope}/feed.atom"
 
 
-def feed_records(site: Site, idx: Indexes, scope: str) -> list[Record]:
+@dataclass(frozen=True)
+class HopItem:
+    """One hop of an entry's routing trail, announced in the feeds of the departments in it."""
+
+    entry: ColumnEntry
+    step: Step
+
+    @property
+    def key(self) -> str:
+        return f"{self.entry.key}/hops/{self.step.position}"
+
+    @property
+    def updated(self) -> date:
+        return self.step.hop.date
+
+
+def item_record(item: Record | HopItem) -> Record:
+    return item.entry if isinstance(item, HopItem) else item
+
+
+def feed_items(site: Site, idx: Indexes, scope: str) -> list[Record | HopItem]:
+    items: list[Record | HopItem]
     if scope == "all":
-        records = [*site.inquiries, *site.entries]
+        items = [*site.inquiries, *site.entries]
     elif scope in (INQUIRY, COLUMN):
-        records = list(site.inquiries if scope == INQUIRY else site.entries)
+        items = list(site.inquiries if scope == INQUIRY else site.entries)
     else:
         facts = idx.by_department[scope]
-        records = list({r.key: r for r in [ref.inquiry for ref in facts.segments] + facts.entries}.values())
-    records.sort(key=lambda r: (r.updated, r.key), reverse=True)
-    return records[: site.settings.get("JIANDU_FEED_SIZE", 50)]
+        items = list({r.key: r for r in [ref.inquiry for ref in facts.segments] + facts.entries}.values())
+        items += [HopItem(trail.entry, step) for trail, step in idx.routing.by_department[scope].steps]
+    items.sort(key=lambda r: (r.updated, r.key), reverse=True)
+    return items[: site.settings.get("JIANDU_FEED_SIZE", 50)]
 
 
 def feed_title(site: Site, scope: str) -> str:
@@ -68,7 +97,10 @@ def render_feed(site: Site, idx: Indexes, scope: str) -> bytes:
         feed_url=f"{base}/{feed_path(scope)}", feed_guid=tag_uri(site, feed_path(scope)),
         as_of=site.as_of,
     )
-    for record in feed_records(site, idx, scope):
+    for record in feed_items(site, idx, scope):
+        if isinstance(record, HopItem):
+            _add_hop(feed, site, record)
+            continue
         feed.add_item(
             title=_entry_title(record),
             link=f"{base}/{record.url}", description=_summary(record, site),
@@ -77,6 +109,22 @@ def render_feed(site: Site, idx: Indexes, scope: str) -> bytes:
             categories=[site.departments[d].name for d in record.departments],
         )
     return feed.writeString("utf-8").encode("utf-8")
+
+
+def _add_hop(feed: Atom1Feed, site: Site, item: HopItem) -> None:
+    step, entry = item.step, item.entry
+    moved = f"{step.sender.label} {step.hop.action} {step.receiver.label}"
+    said = f"{date_cn(step.hop.date)}，{step.sender.name}{step.hop.action}{step.receiver.name}"
+    gap = f"，距上一环节 {step.gap} 天" if step.gap is not None else ""
+    note = f"说明：{step.hop.note}" if step.hop.note else ""
+    depts = [p.name for p in (step.sender, step.receiver) if p.url]
+    feed.add_item(
+        title=f"{entry.edition}专栏流转：{moved}",
+        link=f"{site.settings.get('SITEURL', '')}/{hop_url(entry, step.position)}",
+        description=f"{said}{gap}。{note}（{entry.title}）", unique_id=tag_uri(site, item.key),
+        pubdate=_moment(step.hop.date), updateddate=_moment(step.hop.date),
+        categories=list(dict.fromkeys(depts)),
+    )
 
 
 def _entry_title(record: Record) -> str:

@@ -24,6 +24,7 @@ from jiandu.content.model import (
     Segment,
     Site,
 )
+from jiandu.site.routing import RoutingIndex, routing_index
 
 LEDGER_STATUSES = (*COMMITMENT_STATUSES, OVERDUE)
 STATUS_SLUGS = {
@@ -126,6 +127,7 @@ class Indexes:
     categories: dict[str, Category]  # by name
     archive: dict[int, list[Slot]]  # year -> slots of both kinds, in edition order
     directory: list[tuple[str, list]]  # (level heading, departments or (district, children) pairs)
+    routing: RoutingIndex  # trails of the entries with routing, and each department's part in them
 
 
 def effective_status(commitment: Commitment, as_of: date) -> str:
@@ -165,6 +167,7 @@ def build_indexes(site: Site) -> Indexes:
         categories=_categories(site.entries),
         archive=_archive(site),
         directory=_directory(site, facts),
+        routing=routing_index(site),
     )
 
 

@@ -1,4 +1,5 @@
-"""Open data: every record, commitment and department as JSON and CSV, from one row builder each."""
+"""Open data: records, commitments, departments, routing hops and sources as JSON and CSV, from
+one row builder each."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import io
 import json
 
 from jiandu.content.model import COLUMN, Site
+from jiandu.site.citations import citation_text, cite
 from jiandu.site.indexes import Indexes
+from jiandu.site.routing import Origin, hop_url
 
 LIST_SEPARATOR = "|"
 
@@ -34,6 +37,19 @@ FIELDS = {
         ("id", "部门编号"), ("name", "全称"), ("short", "简称"), ("level", "层级"),
         ("parent", "所属区县编号"), ("domains", "执法领域（列表）"), ("aliases", "别名（列表）"),
         ("website", "网站"), ("until", "撤销日期"), ("successor", "承接部门编号"), ("url", "网页地址"),
+    ],
+    "hops": [
+        ("record", "专栏记录编号"), ("position", "第几条流转记录（从 1 开始）"), ("date", "流转日期"),
+        ("action", "流转方式：交办、转办、退回、认领、督办、办结"),
+        ("from", "发出方：部门编号，或案件来源名称（如 12345热线）"), ("from_name", "发出方名称"),
+        ("to", "接收方：部门编号，或案件来源名称"), ("to_name", "接收方名称"), ("note", "说明"),
+        ("days", "距上一条流转记录的天数"), ("bounced", "该案件是否反复流转"), ("url", "网页地址"),
+    ],
+    "sources": [
+        ("record", "记录编号"), ("segment", "问政环节编号（来源属于整条记录时为空）"),
+        ("type", "类型：报纸、电视、网络、热线"), ("title", "名称"), ("date", "日期"), ("page", "版面"),
+        ("url", "网址"), ("at", "视频时间点（时:分:秒）"), ("link", "链接（视频从该时间点开始播放）"),
+        ("citation", "引用说明，如“《济南日报》2017年5月12日 A3版”"),
     ],
 }
 
@@ -86,7 +102,34 @@ def department_rows(site: Site, idx: Indexes) -> list[dict]:
     } for d in site.departments.values()]
 
 
-ROWS = {"records": record_rows, "commitments": commitment_rows, "departments": department_rows}
+def hop_rows(site: Site, idx: Indexes) -> list[dict]:
+    base = site.settings.get("SITEURL", "")
+    name = lambda p: p.name
+    ident = lambda p: p.name if isinstance(p, Origin) else p.id
+    return [{
+        "record": trail.entry.key, "position": step.position, "date": _iso(step.hop.date),
+        "action": step.hop.action, "from": ident(step.sender), "from_name": name(step.sender),
+        "to": ident(step.receiver), "to_name": name(step.receiver), "note": step.hop.note,
+        "days": step.gap, "bounced": trail.bounced, "url": f"{base}/{hop_url(trail.entry, step.position)}",
+    } for trail in idx.routing.trails.values() for step in trail.steps]
+
+
+def source_rows(site: Site, idx: Indexes) -> list[dict]:
+    rows = []
+    for r in (*site.inquiries, *site.entries):
+        video = getattr(r, "video", None)
+        owned = [(None, s) for s in r.sources] + [
+            (seg.id, s) for seg in getattr(r, "segments", ()) for s in seg.sources]
+        rows += [{
+            "record": r.key, "segment": segment, "type": s.type, "title": s.title, "date": _iso(s.date),
+            "page": s.page, "url": s.url, "at": s.at, "link": cite(s, video).url,
+            "citation": citation_text(s),
+        } for segment, s in owned]
+    return rows
+
+
+ROWS = {"records": record_rows, "commitments": commitment_rows, "departments": department_rows,
+        "hops": hop_rows, "sources": source_rows}
 
 
 def render_json(site: Site, idx: Indexes, dataset: str) -> bytes:

@@ -14,10 +14,14 @@ from math import ceil
 
 from jiandu.content.model import COLUMN, ENTRY_STATUSES, INQUIRY, KIND_NAMES, Site
 from jiandu.core.problems import ContentError, Problems
+from jiandu.core.settings import DEFAULTS
 from jiandu.site import feeds, opendata
+from jiandu.site.citations import cite_all
 from jiandu.site.indexes import LEDGER_STATUSES, STATUS_SLUGS, Indexes
+from jiandu.site.routing import bounced_trails, bounced_url
+from jiandu.site.samples import Median, Rate
 from jiandu.site.search import SEARCH_PAGE
-from jiandu.site.stats import department_figures, department_stats
+from jiandu.site.stats import department_figures, department_stats, lineage_trails
 
 
 @dataclass(frozen=True)
@@ -76,13 +80,18 @@ class Pagination:
         return self.url(self.number + 1) if self.number < self.count else None
 
 
-# Sortable directory views: (slug, heading, key of DepartmentStats, largest first?)
+# Sortable directory views: (slug, heading, key of DepartmentStats, largest first?). Rates and
+# medians rank only departments whose sample reaches JIANDU_MIN_SAMPLE (samples.py).
 RANKINGS = (
     ("records", "问政与专栏记录数", "records", True),
     ("commitments", "承诺数", "commitment_total", True),
     ("overdue", "逾期承诺数", "overdue", True),
     ("closed-share", "专栏办结率", "closed_share", True),
     ("median-days", "办结用时中位数", "median_days", False),
+    ("received", "收到交办案件数", "received", True),
+    ("bounced", "反复流转案件数", "bounced", True),
+    ("sent-back", "退回率", "return_rate", True),
+    ("held-days", "持有案件天数中位数", "held_days", False),
 )
 
 
@@ -90,9 +99,13 @@ def keys(records) -> tuple[str, ...]:
     return tuple(r.key for r in records)
 
 
+def min_sample(site: Site) -> int:
+    return site.settings.get("JIANDU_MIN_SAMPLE", DEFAULTS["JIANDU_MIN_SAMPLE"])
+
+
 def site_pages(site: Site, idx: Indexes) -> list[Output]:
-    stats = {d: department_stats(f, idx) for d, f in idx.by_department.items()}
-    directory = tuple((d, len(f.segments), len(f.entries), len(f.commitments))
+    stats = {d: department_stats(f, idx, min_sample(site)) for d, f in idx.by_department.items()}
+    directory = tuple((d, len(f.segments), len(f.entries), len(f.commitments), stats[d].bounced)
                       for d, f in idx.by_department.items())
     latest = _latest(site)
     pages = [
@@ -108,6 +121,7 @@ def site_pages(site: Site, idx: Indexes) -> list[Output]:
         *_record_pages(site, idx),
         *_department_pages(site, idx, stats),
         *_list_pages(site, idx),
+        *_bounced_pages(site, idx),
         *_ledger_pages(site, idx),
         *_archive_pages(site, idx),
         *_data_files(site),
@@ -143,15 +157,23 @@ def _record_pages(site: Site, idx: Indexes) -> list[Page]:
     pages = []
     for r in site.inquiries:
         follow = {e.key for s in r.segments for e in idx.follow_ups.get(f"{r.key}#{s.id}", ())}
+        videos = {s.id: next((c for c in cite_all(s.sources, r.video) if c.at and c.url), None)
+                  for s in r.segments}
         pages.append(Page(f"{r.url}index.html", deps=frozenset({r.key, *follow}),
-                          template="inquiry.html", context={"record": r}))
+                          template="inquiry.html",
+                          context={"record": r, "citations": cite_all(r.sources, r.video),
+                                   "segment_citations": {s.id: cite_all(s.sources, r.video)
+                                                         for s in r.segments},
+                                   "segment_videos": videos}))
     for r in site.entries:
         related = {ref.inquiry.key for ref in idx.evidence_for.get(r.key, ())}
         if r.follow_up:
             related.add(r.follow_up.target.split("#")[0])
         pages.append(Page(f"{r.url}index.html", deps=frozenset({r.key, *related}),
                           facts=(tuple(ref.ident for ref in idx.evidence_for.get(r.key, ())),),
-                          template="entry.html", context={"record": r}))
+                          template="entry.html",
+                          context={"record": r, "trail": idx.routing.trails.get(r.key),
+                                   "citations": cite_all(r.sources)}))
     return pages
 
 
@@ -162,11 +184,13 @@ def _department_pages(site: Site, idx: Indexes, stats: dict) -> list[Output]:
         shown = [facts] + [idx.by_department[p.id] for p in facts.lineage]
         order = tuple((keys(r.inquiry for r in f.segments), keys(f.entries),
                        tuple(c.ident for c in f.commitments)) for f in shown)
-        deps = frozenset(k for part in order for k in part[0] + part[1])
-        pages.append(Page(f"{dept.url}index.html", deps=deps, facts=(order, s),
-                          template="department.html",
+        bounced = bounced_trails(lineage_trails(facts, idx))
+        deps = frozenset(k for part in order for k in part[0] + part[1]) | {t.entry.key for t in bounced}
+        pages.append(Page(f"{dept.url}index.html", deps=deps,
+                          facts=(order, s, keys(t.entry for t in bounced)), template="department.html",
                           context={"facts": facts, "stats": s, "figures": department_figures(s),
-                                   "feed": feeds.feed_path(dept.id)}))
+                                   "feed": feeds.feed_path(dept.id), "bounced": bounced,
+                                   "bounced_url": bounced_url()}))
         pages.append(_feed(site, idx, dept.id))
         if dept.level == "区县":
             entries = idx.entries_by_district.get(dept.id, [])
@@ -175,27 +199,36 @@ def _department_pages(site: Site, idx: Indexes, stats: dict) -> list[Output]:
                               context={"facts": facts, "entries": entries}))
     all_stats = tuple(stats.items())
     for slug, heading, key, descending in RANKINGS:
-        ranked = _ranked(list(site.departments.values()), stats, key, descending)
+        ranked, thin, empty = _ranked(list(site.departments.values()), stats, key, descending)
         pages.append(Page(f"departments/by/{slug}/index.html", facts=(all_stats,),
                           template="ranking.html",
-                          context={"ranked": ranked, "heading": heading, "slug": slug, "stats": stats,
-                                   "rankings": RANKINGS}))
+                          context={"ranked": ranked, "thin": thin, "empty": empty, "heading": heading,
+                                   "slug": slug, "key": key, "stats": stats, "rankings": RANKINGS,
+                                   "minimum": min_sample(site)}))
     return pages
 
 
 def _feed(site: Site, idx: Indexes, scope: str) -> DataFile:
-    shown = keys(feeds.feed_records(site, idx, scope))
-    return DataFile(feeds.feed_path(scope), deps=frozenset(shown), facts=(shown,),
-                    produce=feeds.render_feed, args=(scope,))
+    items = feeds.feed_items(site, idx, scope)
+    return DataFile(feeds.feed_path(scope), deps=frozenset(feeds.item_record(i).key for i in items),
+                    facts=(keys(items),), produce=feeds.render_feed, args=(scope,))
 
 
-def _ranked(departments: list, stats: dict, key: str, descending: bool) -> list:
-    """Departments with a value first, in order; those without one (e.g. no entries) last, by id."""
-    have = [d for d in departments if getattr(stats[d.id], key) is not None]
-    have.sort(key=lambda d: d.id)
-    have.sort(key=lambda d: getattr(stats[d.id], key), reverse=descending)
-    return have + sorted((d for d in departments if getattr(stats[d.id], key) is None),
-                         key=lambda d: d.id)
+def _ranked(departments: list, stats: dict, key: str, descending: bool) -> tuple[list, list, list]:
+    """(ranked, thin, empty). Counts rank every department. A rate or median ranks only the
+    departments whose sample reaches the minimum; the others are listed apart, never ranked:
+    `thin` have some cases but too few, `empty` have none."""
+    value = lambda d: getattr(stats[d.id], key)
+    fair = isinstance(value(departments[0]), (Rate, Median)) if departments else False
+    if not fair:
+        ranked = sorted(departments, key=lambda d: d.id)
+        return sorted(ranked, key=value, reverse=descending), [], []
+    ranked = sorted((d for d in departments if value(d).enough), key=lambda d: d.id)
+    ranked.sort(key=lambda d: value(d).value, reverse=descending)
+    thin = sorted((d for d in departments if not value(d).enough and value(d).count),
+                  key=lambda d: (-value(d).count, d.id))
+    empty = sorted((d for d in departments if not value(d).count), key=lambda d: d.id)
+    return ranked, thin, empty
 
 
 def _list_pages(site: Site, idx: Indexes) -> list[Output]:
@@ -210,7 +243,8 @@ def _list_pages(site: Site, idx: Indexes) -> list[Output]:
     for kind in (INQUIRY, COLUMN):
         years = tuple((y, len(r)) for y, r in idx.by_year[kind].items())
         pages.append(Page(f"{kind}/index.html", facts=(years,), template="kind.html",
-                          context={"kind": kind, "feed": feeds.feed_path(kind)}))
+                          context={"kind": kind, "feed": feeds.feed_path(kind),
+                                   "bounced_url": bounced_url()}))
         pages.append(_feed(site, idx, kind))
         for year, records in idx.by_year[kind].items():
             pages += _record_list(f"{kind}/{year}/", records, size, f"{year}年{KIND_NAMES[kind]}",
@@ -230,6 +264,21 @@ def _record_list(base: str, records: list, size: int, title: str, intro: str) ->
                  facts=(keys(page.context["items"]), intro, page.context["pagination"]),
                  template="records.html", context=page.context)
             for page in _paginated(base, "records.html", records, size, {"title": title, "intro": intro})]
+
+
+def _bounced_pages(site: Site, idx: Indexes) -> list[Page]:
+    """Cases that were passed around: three handoffs or more, or back to an earlier holder."""
+    size = site.settings.get("JIANDU_PAGE_SIZE", 50)
+    trails = idx.routing.bounced
+    routed = len(idx.routing.trails)
+    pages = []
+    context = {"total": len(trails), "routed": routed}
+    for page in _paginated(bounced_url(), "bounced.html", trails, size, context):
+        shown = keys(t.entry for t in page.context["items"])
+        pages.append(Page(page.path, deps=frozenset(shown),
+                          facts=(shown, routed, page.context["pagination"]),
+                          template=page.template, context=page.context))
+    return pages
 
 
 def _ledger_pages(site: Site, idx: Indexes) -> list[Page]:
@@ -262,7 +311,9 @@ def _archive_pages(site: Site, idx: Indexes) -> list[Page]:
 
 def _data_files(site: Site) -> list[Output]:
     shown = {"records": keys((*site.inquiries, *site.entries)), "commitments": keys(site.inquiries),
-             "departments": ()}  # departments.* change only with the registry, which rebuilds all
+             "departments": (),  # departments.* change only with the registry, which rebuilds all
+             "hops": keys(e for e in site.entries if e.routing),
+             "sources": keys((*site.inquiries, *site.entries))}
     files: list[Output] = [
         Page("data/index.html", template="data.html", context={"fields": opendata.FIELDS}),
         DataFile("robots.txt", produce=opendata.render_robots),
