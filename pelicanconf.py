@@ -33,6 +33,10 @@ JIANDU_AS_OF = None  # None: the date of the last git commit that touched conten
 JIANDU_PROGRAM = "电视问政"
 JIANDU_PAGE_SIZE = 50
 JIANDU_LATEST = 5
+# Routing trails start at one of these (see docs/编辑指南.md, 第十二节); rates, medians and rankings
+# need at least JIANDU_MIN_SAMPLE cases, otherwise they read 样本不足 (第十四节).
+JIANDU_ROUTING_ORIGINS = ["12345热线", "监督局"]
+JIANDU_MIN_SAMPLE = 5
 
 # Guards (see README, "Guards"): service numbers are not personal data; external links must point
 # to an allowlisted domain or one of its subdomains.

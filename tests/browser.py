@@ -28,6 +28,8 @@ TEMPLATE_PAGES = {
     "entry": "column/2016-014/",
     "department": "departments/cgj/",
     "directory": "departments/",
+    "ranking": "departments/by/sent-back/",  # ranked and thin-sample departments
+    "bounced": "column/bounced/",
     "ledger": "commitments/",
     "archive": "archive/",
     "search": "search/?q=%E5%8D%A0%E9%81%93%E7%BB%8F%E8%90%A5",
