@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from jiandu.core.settings import Settings
+
 MANIFEST = "manifest.json"
 FORMAT = "jiandu-manifest/1"
 HASH_BLOCK = 1 << 20
@@ -97,7 +99,7 @@ def read(path: Path) -> Manifest:
     return parse(path.read_bytes(), str(path))
 
 
-def write_manifest(output: Path, pelican_settings: dict) -> None:
+def write_manifest(output: Path, settings: Settings) -> None:
     """The last finalize step: list every file already written, then add manifest.json itself."""
-    manifest = scan(output, pelican_settings.get("SITEURL", "") or "")
+    manifest = scan(output, settings.site_url)
     (output / MANIFEST).write_bytes(render(manifest))

@@ -6,6 +6,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from jiandu.build.summary import run_pelican
 from jiandu.content.tree import load_site
 from jiandu.core.problems import ContentError
 from jiandu.core.settings import jiandu_settings
@@ -26,9 +27,9 @@ def check(conf: Path, root: Path | None = None, out=sys.stdout, **overrides) -> 
     """Validate the whole content tree; print every problem; return the exit status."""
     try:
         settings = jiandu_settings(read_pelican_settings(conf, root, **overrides))
-        site = load_site(Path(settings["JIANDU_ROOT"]), settings)
+        site = load_site(settings.root, settings)
         # Planning the pages also finds old addresses (aliases) that collide with a page.
-        problems = last_edition_problems(site, Path(settings["JIANDU_ROOT"]), planned_paths(site))
+        problems = last_edition_problems(site, settings.root, planned_paths(site))
         if problems:
             raise ContentError(problems)
     except ContentError as err:
@@ -41,14 +42,12 @@ def check(conf: Path, root: Path | None = None, out=sys.stdout, **overrides) -> 
 
 def build(conf: Path, output: Path, root: Path | None = None, **overrides) -> None:
     """Build into a fresh folder, then swap it in: a failed build leaves `output` untouched."""
-    from pelican import Pelican
-
     output = output.resolve()
     fresh = output.with_name(f".{output.name}.new")
     shutil.rmtree(fresh, ignore_errors=True)
     settings = read_pelican_settings(conf, root, OUTPUT_PATH=str(fresh), **overrides)
     try:
-        Pelican(settings).run()
+        run_pelican(settings)
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise

@@ -183,7 +183,7 @@ def publish(conf: Path, root: Path | None = None, target: str | None = None, out
         print("检查未通过，未发布；线上网站保持不变。", file=out)
         return 1
     settings = jiandu_settings(read_pelican_settings(conf, root, **overrides))
-    target = target or settings["JIANDU_DEPLOY_TARGET"]
+    target = target or settings.deploy_target
     staged = root / "public"
     try:
         build(conf, staged, root, **overrides)
@@ -207,7 +207,7 @@ def publish(conf: Path, root: Path | None = None, target: str | None = None, out
         return 1
     print(f"已发布：{target} 的 {CURRENT} 现在指向 {RELEASES}/{rid}。", file=out)
     try:
-        prune(parsed, settings["JIANDU_KEEP_RELEASES"])
+        prune(parsed, settings.keep_releases)
     except (OSError, subprocess.SubprocessError) as err:  # the new site is live all the same
         print(f"提示：清理旧版本失败（{err}），新版本已上线；请稍后手工删除 {RELEASES}/ 中的旧版本。",
               file=out)
