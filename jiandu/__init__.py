@@ -31,7 +31,7 @@ def _finalized(pelican):
         step(output, settings)
     done = summary.take(output)
     if done:
-        print(done.line(summary.count_files(output)), flush=True)
+        summary.say(done.line(summary.count_files(output)))
         # Pelican's own closing line follows and counts "0 articles": Jiandu's line replaces it.
         console.quiet = True
 

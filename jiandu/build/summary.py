@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,14 @@ def remember(output: Path, summary: Summary) -> None:
 
 def take(output: Path) -> Summary | None:
     return PENDING.pop(str(output.resolve()), None)
+
+
+def say(line: str, stream=None) -> None:
+    """Print a line for staff; a terminal that cannot show Chinese gets escapes, never a crash."""
+    stream = stream or sys.stdout
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    stream.write(line.encode(encoding, "backslashreplace").decode(encoding) + "\n")
+    stream.flush()
 
 
 def count_files(output: Path) -> int:
