@@ -9,6 +9,8 @@ from pelican import signals
 
 from .generator import JianduGenerator
 from .manifest import write_manifest
+from .permalinks import address_problems
+from .problems import ContentError
 from .search import build_search_index
 
 # Steps run in this order once every page and asset is written. Each is a function
@@ -21,6 +23,16 @@ def _generators(pelican):
     return JianduGenerator
 
 
+def _check_addresses(generators):
+    """After reading, before writing: refuse what `invoke check` refuses about addresses."""
+    for generator in generators:
+        if isinstance(generator, JianduGenerator) and generator.read:
+            site, idx = generator.read
+            problems = address_problems(site, Path(generator.pipeline.settings["JIANDU_ROOT"]), idx)
+            if problems:
+                raise ContentError(problems)
+
+
 def _finalized(pelican):
     for step in FINALIZE_STEPS:
         step(Path(pelican.output_path), pelican.settings)
@@ -28,4 +40,5 @@ def _finalized(pelican):
 
 def register():
     signals.get_generators.connect(_generators)
+    signals.all_generators_finalized.connect(_check_addresses)
     signals.finalized.connect(_finalized)
