@@ -7,11 +7,11 @@ from pathlib import Path
 
 from pelican import signals
 
-from .generator import JianduGenerator
-from .manifest import write_manifest
-from .permalinks import address_problems
-from .problems import ContentError
-from .search import build_search_index
+from jiandu.build.generator import JianduGenerator
+from jiandu.build.manifest import write_manifest
+from jiandu.core.problems import ContentError
+from jiandu.editions.permalinks import address_problems
+from jiandu.site.search import build_search_index
 
 # Steps run in this order once every page and asset is written. Each is a function
 # (output: Path, pelican_settings: dict) -> None. The manifest stays last: it lists every file

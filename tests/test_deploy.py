@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from jiandu import deploy as deploy_module
-from jiandu.deploy import CURRENT, DeployError, Target, deploy, publish, switch_current
-from jiandu.manifest import write_manifest
+from jiandu.build.manifest import write_manifest
+from jiandu.commands import deploy as deploy_module
+from jiandu.commands.deploy import CURRENT, DeployError, Target, deploy, publish, switch_current
 from tests.conftest import PROJECT
 from tests.test_validation import write
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from jiandu.build import build_or_report, check
-from jiandu.guards import (
+from jiandu.commands.build import build_or_report, check
+from jiandu.content.guards import (
     BANK_CARD,
     EMAIL,
     HIDDEN,
@@ -23,7 +23,7 @@ from jiandu.guards import (
     mask,
     scan_body,
 )
-from jiandu.settings import DEFAULTS
+from jiandu.core.settings import DEFAULTS
 from tests.conftest import CONF
 from tests.test_validation import write
 

@@ -8,10 +8,10 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from jiandu.build import check
-from jiandu.content import render_body
-from jiandu.importer import FeedError, import_feed
-from jiandu.settings import DEFAULTS
+from jiandu.commands.build import check
+from jiandu.commands.importer import FeedError, import_feed
+from jiandu.content.tree import render_body
+from jiandu.core.settings import DEFAULTS
 from tests.conftest import CONF
 
 FEEDS = Path(__file__).parent / "feeds"

@@ -1,6 +1,6 @@
 """Publish and build are all or nothing: two runs at once, a kill between any two steps, a staged
 site that differs from its manifest, a lost address. Races and kills use real processes
-(tests/helpers/stepped.py), which stop or die at the named steps of jiandu.staging.reached."""
+(tests/helpers/stepped.py), which stop or die at the named steps of jiandu.core.staging.reached."""
 
 import io
 import json
@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 
 import jiandu
-from jiandu import deploy as deploy_module
-from jiandu import staging
-from jiandu.build import build_or_report, check
-from jiandu.deploy import CURRENT, RELEASES, TARGET_LOCK, DeployError, Target, deploy, publish
-from jiandu.manifest import compare, planned_files, tree_files
-from jiandu.staging import LockHeld, describe_owner
-from jiandu.testing import FIXTURE, FIXTURE_AS_OF, build_fixture_site
+from jiandu.build.manifest import compare, planned_files, tree_files
+from jiandu.commands import deploy as deploy_module
+from jiandu.commands.build import build_or_report, check
+from jiandu.commands.deploy import CURRENT, RELEASES, TARGET_LOCK, DeployError, Target, deploy, publish
+from jiandu.commands.testing import FIXTURE, FIXTURE_AS_OF, build_fixture_site
+from jiandu.core import staging
+from jiandu.core.staging import LockHeld, describe_owner
 from tests.conftest import CONF, PROJECT
 from tests.test_deploy import PUBLISH_CONF, require_rsync, run_here, snapshot
 from tests.test_permalinks import archive_edition, line_in

@@ -6,9 +6,9 @@ import subprocess
 
 import yaml
 
-from jiandu.build import check
-from jiandu.redact import redact
-from jiandu.settings import DEFAULTS
+from jiandu.commands.build import check
+from jiandu.commands.redact import redact
+from jiandu.core.settings import DEFAULTS
 from tests.conftest import CONF, PROJECT
 from tests.test_guards import FAKE_ID
 from tests.test_validation import write

@@ -34,21 +34,21 @@ def stop_at(step: str, action: str, marker: str):
 
 
 def main(spec: dict) -> int:
-    from jiandu import staging
+    from jiandu.core import staging
 
     if spec.get("step"):
         staging.reached = stop_at(spec["step"], spec["action"], spec.get("marker", ""))
     overrides = spec.get("overrides", {})
     if spec["run"] == "build":
-        from jiandu.build import build_or_report
+        from jiandu.commands.build import build_or_report
 
         return build_or_report(Path(spec["conf"]), Path(spec["output"]), Path(spec["root"]), **overrides)
     if spec["run"] == "deploy":
-        from jiandu.deploy import Target, deploy
+        from jiandu.commands.deploy import Target, deploy
 
         deploy(Path(spec["site"]), Target.parse(spec["target"]), spec["rid"])
         return 0
-    from jiandu.deploy import publish
+    from jiandu.commands.deploy import publish
 
     return publish(Path(spec["conf"]), Path(spec["root"]), target=spec["target"], rid=spec["rid"],
                    **overrides)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .build import build
+from jiandu.commands.build import build
 
 FIXTURE = Path("tests/fixtures/site")
 EXPECTED = Path("tests/expected")

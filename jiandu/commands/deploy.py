@@ -31,10 +31,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import staging
-from .build import StagingError, build, build_locked_message, check
-from .manifest import FileEntry, ManifestError, compare, planned_files, tree_files
-from .staging import LockHeld, describe_owner, owner_record
+from jiandu.build.manifest import FileEntry, ManifestError, compare, planned_files, tree_files
+from jiandu.commands.build import StagingError, build, build_locked_message, check
+from jiandu.core import staging
+from jiandu.core.staging import LockHeld, describe_owner, owner_record
 
 CURRENT = "current"
 RELEASES = "releases"
@@ -341,9 +341,9 @@ def publish(conf: Path, root: Path | None = None, target: str | None = None, out
 
 
 def _publish(conf: Path, root: Path, target: str | None, out, rid: str | None, overrides: dict) -> int:
-    from .build import read_pelican_settings
-    from .problems import ContentError
-    from .settings import jiandu_settings
+    from jiandu.commands.build import read_pelican_settings
+    from jiandu.core.problems import ContentError
+    from jiandu.core.settings import jiandu_settings
 
     if check(conf, root, out=out, **overrides):
         print("检查未通过，未发布；线上网站保持不变。", file=out)

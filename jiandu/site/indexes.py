@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from .model import (
+from jiandu.content.model import (
     COLUMN,
     COMMITMENT_STATUSES,
     ENTRY_STATUSES,

@@ -12,10 +12,10 @@ import threading
 import time
 from pathlib import Path
 
-from .build import build_or_report, read_pelican_settings
-from .pipeline import Pipeline
-from .problems import ContentError
-from .settings import jiandu_settings
+from jiandu.build.pipeline import Pipeline
+from jiandu.commands.build import build_or_report, read_pelican_settings
+from jiandu.core.problems import ContentError
+from jiandu.core.settings import jiandu_settings
 
 DEBOUNCE_MS = 30
 

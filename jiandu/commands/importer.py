@@ -21,11 +21,11 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from .guards import GuardSettings, hiding_styles, message, scan_body, scan_values
-from .problems import Problems
-from .registry import Registry, load_registry
-from .sanitize import sanitize_html
-from .source import read_markdown
+from jiandu.content.guards import GuardSettings, hiding_styles, message, scan_body, scan_values
+from jiandu.content.registry import Registry, load_registry
+from jiandu.content.sanitize import sanitize_html
+from jiandu.core.problems import Problems
+from jiandu.core.source import read_markdown
 
 DRAFT_STATUS = "draft"
 DRAFTS = "drafts"

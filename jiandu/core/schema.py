@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .problems import Problems
-from .source import Key, Located
+from jiandu.core.problems import Problems
+from jiandu.core.source import Key, Located
 
 
 class Invalid(Exception):

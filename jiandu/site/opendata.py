@@ -6,8 +6,8 @@ import csv
 import io
 import json
 
-from .indexes import Indexes
-from .model import COLUMN, Site
+from jiandu.content.model import COLUMN, Site
+from jiandu.site.indexes import Indexes
 
 LIST_SEPARATOR = "|"
 

@@ -12,10 +12,10 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from .model import LEVELS, Department
-from .problems import Problems
-from .schema import Choice, Context, Custom, Date, Invalid, ListOf, Schema, Struct, Text, Url
-from .source import read_yaml_file
+from jiandu.content.model import LEVELS, Department
+from jiandu.core.problems import Problems
+from jiandu.core.schema import Choice, Context, Custom, Date, Invalid, ListOf, Schema, Struct, Text, Url
+from jiandu.core.source import read_yaml_file
 
 ID_RE = re.compile(r"^[a-z0-9-]+$")
 RESERVED_IDS = {"page", "feed", "index", "all", "level", "by"}

@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import manifest as manifests
-from .editions import ARCHIVES, Edition
-from .indexes import Indexes, build_indexes
-from .model import Site
-from .pages import site_pages
-from .problems import Problems
-from .render import CSS_BUNDLE
+from jiandu.build import manifest as manifests
+from jiandu.build.render import CSS_BUNDLE
+from jiandu.content.edition_index import ARCHIVES, Edition
+from jiandu.content.model import Site
+from jiandu.core.problems import Problems
+from jiandu.site.indexes import Indexes, build_indexes
+from jiandu.site.pages import site_pages
 
 GUARDED_SUFFIXES = (".html", ".htm", ".atom", ".xml", ".txt")
 # Later pages of a paginated list move when records are added: not an address to keep.

@@ -10,11 +10,11 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .model import COLUMN, INQUIRY
-from .problems import Problems
-from .registry import Registry, load_registry
-from .schema import Invalid, parse_date
-from .source import read_markdown
+from jiandu.content.model import COLUMN, INQUIRY
+from jiandu.content.registry import Registry, load_registry
+from jiandu.core.problems import Problems
+from jiandu.core.schema import Invalid, parse_date
+from jiandu.core.source import read_markdown
 
 FILE_RE = re.compile(r"^(\d{4})-(\d{1,3})\.md$")
 NUMBER_WIDTH = {INQUIRY: 2, COLUMN: 3}

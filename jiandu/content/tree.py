@@ -15,10 +15,10 @@ from pathlib import Path
 
 import markdown
 
-from .editions import load_editions
-from .guards import KINDS as GUARD_KINDS
-from .guards import guard_source, guard_yaml
-from .model import (
+from jiandu.content.edition_index import load_editions
+from jiandu.content.guards import KINDS as GUARD_KINDS
+from jiandu.content.guards import guard_source, guard_yaml
+from jiandu.content.model import (
     COLUMN,
     COMMITMENT_STATUSES,
     ENTRY_STATUSES,
@@ -35,10 +35,10 @@ from .model import (
     StatusChange,
     record_key,
 )
-from .problems import ContentError, Problem, Problems
-from .registry import DISTRICT, Registry, load_registry
-from .sanitize import sanitize_html
-from .schema import (
+from jiandu.content.registry import DISTRICT, Registry, load_registry
+from jiandu.content.sanitize import sanitize_html
+from jiandu.core.problems import ContentError, Problem, Problems
+from jiandu.core.schema import (
     Bool,
     Choice,
     Context,
@@ -52,7 +52,7 @@ from .schema import (
     Text,
     Url,
 )
-from .source import SourceFile, read_markdown, read_yaml_file
+from jiandu.core.source import SourceFile, read_markdown, read_yaml_file
 
 ALIAS_SEGMENT_RE = re.compile(r"^[A-Za-z0-9._~-]+$")
 PAGE_SUFFIX_RE = re.compile(r"\.html?$")
@@ -320,7 +320,7 @@ def _stamp(file: Path) -> tuple[int, int] | None:
 def read_files(files: list[tuple[str, str, Path]], registry: Registry, settings: dict,
                progress=None) -> dict[str, FileResult]:
     """Stage one for each file; large batches are spread over worker processes."""
-    from .workers import run_split
+    from jiandu.core.workers import run_split
 
     def one(item):
         path, kind, file = item
@@ -500,7 +500,7 @@ def _nearest_target(target: str, targets: set[str]) -> str:
 
 
 def _assemble(records: list[Record], registry: Registry, settings: dict, editions: tuple = ()) -> Site:
-    from .settings import as_of_date
+    from jiandu.core.settings import as_of_date
 
     order = lambda r: (r.year, r.number)
     latest = max((r.date for r in records), default=None)

@@ -6,8 +6,8 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from feedgenerator import Atom1Feed
 
-from .indexes import Indexes
-from .model import COLUMN, INQUIRY, KIND_NAMES, Record, Site
+from jiandu.content.model import COLUMN, INQUIRY, KIND_NAMES, Record, Site
+from jiandu.site.indexes import Indexes
 
 CHINA = timezone(timedelta(hours=8))
 

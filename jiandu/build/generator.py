@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .pipeline import Pipeline
-from .progress import console_progress
-from .settings import jiandu_settings
+from jiandu.build.pipeline import Pipeline
+from jiandu.build.progress import console_progress
+from jiandu.core.settings import jiandu_settings
 
 
 class JianduGenerator:

@@ -13,8 +13,8 @@ from functools import lru_cache
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from .problems import Problems
-from .source import Located, SourceFile
+from jiandu.core.problems import Problems
+from jiandu.core.source import Located, SourceFile
 
 MOBILE, LANDLINE, ID_CARD, BANK_CARD, EMAIL = "手机号码", "固定电话", "身份证号码", "银行卡号", "电子邮箱"
 LINK, HIDDEN = "外部链接", "隐藏文字"

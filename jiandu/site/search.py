@@ -22,7 +22,7 @@ from pathlib import Path
 
 import cbor2
 
-from .model import COLUMN, KIND_SHORT, LEVELS, Department, Record, Site
+from jiandu.content.model import COLUMN, KIND_SHORT, LEVELS, Department, Record, Site
 
 SEARCH_PAGE = "search/"
 CITY_PREFIXES = ("济南市",)

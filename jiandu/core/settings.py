@@ -6,8 +6,8 @@ import subprocess
 from datetime import date
 from pathlib import Path
 
-from .problems import ContentError, Problems
-from .schema import Invalid, parse_date
+from jiandu.core.problems import ContentError, Problems
+from jiandu.core.schema import Invalid, parse_date
 
 DEFAULTS = {
     "JIANDU_ROOT": ".",  # the project folder; content/ and git live here

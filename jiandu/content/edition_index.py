@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
-from .problems import Problems
+from jiandu.core.problems import Problems
 
 ARCHIVES = "archives"
 INDEX = "editions.json"

@@ -25,10 +25,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
-from . import manifest as manifests
-from .archive import ArchiveError, build_at_ref, public_url
-from .editions import ARCHIVES, load_editions
-from .problems import Problems
+from jiandu.build import manifest as manifests
+from jiandu.content.edition_index import ARCHIVES, load_editions
+from jiandu.core.problems import Problems
+from jiandu.editions.archive import ArchiveError, build_at_ref, public_url
 
 MAX_PROBES = 5000  # addresses tried beyond the manifest over HTTP; bounds a crawl of a hostile site
 TIMEOUT = 30

@@ -6,8 +6,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from statistics import median
 
-from .charts import Figure
-from .indexes import LEDGER_STATUSES, DepartmentFacts, Indexes
+from jiandu.site.charts import Figure
+from jiandu.site.indexes import LEDGER_STATUSES, DepartmentFacts, Indexes
 
 CLOSED = "已办结"
 

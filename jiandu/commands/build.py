@@ -5,13 +5,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from . import manifest as manifests
-from . import staging
-from .content import load_site
-from .permalinks import address_problems
-from .problems import ContentError
-from .settings import jiandu_settings
-from .staging import LockHeld
+from jiandu.build import manifest as manifests
+from jiandu.content.tree import load_site
+from jiandu.core import staging
+from jiandu.core.problems import ContentError
+from jiandu.core.settings import jiandu_settings
+from jiandu.core.staging import LockHeld
+from jiandu.editions.permalinks import address_problems
 
 
 class StagingError(Exception):

@@ -24,10 +24,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from . import manifest as manifests
-from .editions import ARCHIVES, Edition, Package, load_editions, save_editions
-from .permalinks import lost_paths
-from .problems import Problems
+from jiandu.build import manifest as manifests
+from jiandu.content.edition_index import ARCHIVES, Edition, Package, load_editions, save_editions
+from jiandu.core.problems import Problems
+from jiandu.editions.permalinks import lost_paths
 
 CONTENT_TYPES = {  # fixed here rather than read from the system, so that packages do not vary
     ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",

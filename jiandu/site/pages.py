@@ -12,12 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from math import ceil
 
-from . import feeds, opendata
-from .indexes import LEDGER_STATUSES, STATUS_SLUGS, Indexes
-from .model import COLUMN, ENTRY_STATUSES, INQUIRY, KIND_NAMES, Site
-from .problems import ContentError, Problems
-from .search import SEARCH_PAGE
-from .stats import department_figures, department_stats
+from jiandu.content.model import COLUMN, ENTRY_STATUSES, INQUIRY, KIND_NAMES, Site
+from jiandu.core.problems import ContentError, Problems
+from jiandu.site import feeds, opendata
+from jiandu.site.indexes import LEDGER_STATUSES, STATUS_SLUGS, Indexes
+from jiandu.site.search import SEARCH_PAGE
+from jiandu.site.stats import department_figures, department_stats
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .content import ContentTree
-from .indexes import Indexes, build_indexes
-from .model import Site
-from .pages import Output, site_pages
-from .render import CSS_BUNDLE, css_bundle, make_env, render_output, site_globals, use_site
-from .workers import run_split
+from jiandu.build.render import CSS_BUNDLE, css_bundle, make_env, render_output, site_globals, use_site
+from jiandu.content.model import Site
+from jiandu.content.tree import ContentTree
+from jiandu.core.workers import run_split
+from jiandu.site.indexes import Indexes, build_indexes
+from jiandu.site.pages import Output, site_pages
 
 
 @dataclass

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from .guards import GuardSettings, mask, personal_data
-from .problems import Problems
-from .source import read_markdown
+from jiandu.content.guards import GuardSettings, mask, personal_data
+from jiandu.core.problems import Problems
+from jiandu.core.source import read_markdown
 
 
 def exempted(file: Path) -> set[tuple[str, str]]:

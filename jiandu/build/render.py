@@ -10,11 +10,11 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from .charts import bar_chart
-from .indexes import LEDGER_STATUSES, STATUS_SLUGS, Indexes, effective_status
-from .model import COLUMN, INQUIRY, KIND_NAMES, KIND_SHORT, OVERDUE, Site
-from .pages import DataFile, Page
-from .search import SEARCH_PAGE, SearchFields
+from jiandu.content.model import COLUMN, INQUIRY, KIND_NAMES, KIND_SHORT, OVERDUE, Site
+from jiandu.site.charts import bar_chart
+from jiandu.site.indexes import LEDGER_STATUSES, STATUS_SLUGS, Indexes, effective_status
+from jiandu.site.pages import DataFile, Page
+from jiandu.site.search import SEARCH_PAGE, SearchFields
 
 STATUS_MODIFIERS = {
     "已兑现": "done", "已办结": "done", "推进中": "progress", "办理中": "progress",

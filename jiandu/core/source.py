@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from .problems import Problems
+from jiandu.core.problems import Problems
 
 Key = tuple  # a path into the data, e.g. ("segments", 0, "department")
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
