@@ -11,7 +11,9 @@ from pelican.log import console
 from jiandu.build import summary
 from jiandu.build.generator import JianduGenerator
 from jiandu.build.manifest import write_manifest
+from jiandu.core.problems import ContentError
 from jiandu.core.settings import jiandu_settings
+from jiandu.editions.permalinks import address_problems
 from jiandu.site.search import build_search_index
 
 # Steps run in this order once every page and asset is written. Each is a function
@@ -22,6 +24,16 @@ FINALIZE_STEPS: list = [build_search_index, write_manifest]
 
 def _generators(pelican):
     return JianduGenerator
+
+
+def _check_addresses(generators):
+    """After reading, before writing: refuse what `invoke check` refuses about addresses."""
+    for generator in generators:
+        if isinstance(generator, JianduGenerator) and generator.read:
+            site, idx = generator.read
+            problems = address_problems(site, generator.pipeline.settings.root, idx)
+            if problems:
+                raise ContentError(problems)
 
 
 def _finalized(pelican):
@@ -38,4 +50,5 @@ def _finalized(pelican):
 
 def register():
     signals.get_generators.connect(_generators)
+    signals.all_generators_finalized.connect(_check_addresses)
     signals.finalized.connect(_finalized)
