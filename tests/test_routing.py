@@ -231,9 +231,9 @@ def test_a_new_hop_updates_its_entry_in_the_feeds(fixture_site):
 
 def test_a_segment_video_link_opens_at_its_moment(fixture_site):
     session = front_matter("inquiry")[0]
-    [source] = session["segments"][0]["sources"]
+    [source] = session["segments"][1]["sources"]
     soup = parse(fixture_site / "inquiry/2016-01/index.html")
-    link = soup.select_one("#q1 .jd-citation--video a")
+    link = soup.select_one("#q2 .jd-citation--video a")
     # W3C Media Fragments URI 1.0, temporal dimension, NPT clock time.
     url, fragment = link["href"].split("#")
     assert url == source["url"] and re.fullmatch(r"t=\d\d:[0-5]\d:[0-5]\d", fragment)

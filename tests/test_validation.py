@@ -384,7 +384,7 @@ def test_first_hop_origins_are_a_setting(tree):
     write(tree, "content/column/2016-009.md", routed().replace("from: 12345热线", "from: 读者来信"))
     out = io.StringIO()
     assert check(CONF, tree, out=out, JIANDU_AS_OF="2016-06-30",
-                 JIANDU_ROUTING_ORIGINS=["读者 来信", "12345热线"]) == 0, out.getvalue()
+                 JIANDU_ROUTING_ORIGINS=["读者 来信", "12345热线", "监督局"]) == 0, out.getvalue()
 
 
 def test_closed_entry_with_a_trail_ends_with_a_closing_hop_or_has_resolved(tree):
@@ -440,17 +440,17 @@ def test_source_moment_needs_a_video(tree):
         "content/column/2016-009.md:9: 来源设有 at（视频时间点），但没有视频网址。 请在该来源中填写 url。"]
     path = tree / "content/inquiry/2016-02.md"  # a session without `video`
     path.write_text(path.read_text(encoding="utf-8").replace(
-        "    department: sh-cgzf\n", "    department: sh-cgzf\n    " + SOURCE.format(at="00:12:30").replace("\n  ", "\n      ")),
+        "    department: 濟南市房產管理局\n", "    department: 濟南市房產管理局\n    " + SOURCE.format(at="00:12:30").replace("\n  ", "\n      ")),
         encoding="utf-8")
     (tree / "content/column/2016-009.md").unlink()
     assert problems(tree) == [
-        "content/inquiry/2016-02.md:18: 来源设有 at（视频时间点），但没有视频网址。 请在该来源中填写 url，或在本期填写 video。"]
+        "content/inquiry/2016-02.md:12: 来源设有 at（视频时间点），但没有视频网址。 请在该来源中填写 url，或在本期填写 video。"]
 
 
 @pytest.mark.parametrize("override, message", [
-    ({"JIANDU_ROUTING_ORIGINS": []}, "pelicanconf.py:1: JIANDU_ROUTING_ORIGINS 应为非空的文字列表。"
+    ({"JIANDU_ROUTING_ORIGINS": []}, "pelicanconf.py:1: JIANDU_ROUTING_ORIGINS 不能为空。"
                                       ' 例如 JIANDU_ROUTING_ORIGINS = ["12345热线", "监督局"]。'),
-    ({"JIANDU_MIN_SAMPLE": 0}, "pelicanconf.py:1: JIANDU_MIN_SAMPLE 应为正整数，实际为“0”。 例如 JIANDU_MIN_SAMPLE = 5。"),
+    ({"JIANDU_MIN_SAMPLE": 0}, "pelicanconf.py:1: JIANDU_MIN_SAMPLE 应为正整数。 例如 JIANDU_MIN_SAMPLE = 5。"),
 ])
 def test_routing_settings_are_checked(tree, override, message):
     out = io.StringIO()

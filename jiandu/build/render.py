@@ -83,12 +83,12 @@ def site_globals(site: Site, idx: Indexes, css: bytes) -> dict:
         "idx": idx,
         "depts": site.departments,
         "as_of": site.as_of,
-        "SITENAME": site.settings.get("SITENAME", ""),
-        "SITEURL": site.settings.get("SITEURL", ""),
+        "SITENAME": site.settings.site_name,
+        "SITEURL": site.settings.site_url,
         "status_of": partial(effective_status, as_of=site.as_of),
         "search": SearchFields(site, partial(effective_status, as_of=site.as_of)),
         "SEARCH_PAGE": SEARCH_PAGE,
-        "print_url": partial(print_url, site.settings.get("SITEURL", "")),
+        "print_url": partial(print_url, site.settings.site_url),
         "css_url": f"{CSS_BUNDLE}?v={hashlib.sha256(css).hexdigest()[:10]}",
     }
 

@@ -74,23 +74,23 @@ def feed_items(site: Site, idx: Indexes, scope: str) -> list[Record | HopItem]:
         items = list({r.key: r for r in [ref.inquiry for ref in facts.segments] + facts.entries}.values())
         items += [HopItem(trail.entry, step) for trail, step in idx.routing.by_department[scope].steps]
     items.sort(key=lambda r: (r.updated, r.key), reverse=True)
-    return items[: site.settings.get("JIANDU_FEED_SIZE", 50)]
+    return items[: site.settings.feed_size]
 
 
 def feed_title(site: Site, scope: str) -> str:
     if scope == "all":
-        return site.settings.get("SITENAME", "")
+        return site.settings.site_name
     if scope in (INQUIRY, COLUMN):
         return KIND_NAMES[scope]
     return f"{site.departments[scope].name}的问政与专栏记录"
 
 
 def tag_uri(site: Site, key: str) -> str:
-    return f"tag:{site.settings.get('JIANDU_TAG_AUTHORITY', 'jiandu.example.gov.cn,2016')}:{key}"
+    return f"tag:{site.settings.tag_authority}:{key}"
 
 
 def render_feed(site: Site, idx: Indexes, scope: str) -> bytes:
-    base = site.settings.get("SITEURL", "")
+    base = site.settings.site_url
     page = "" if scope == "all" else (f"{scope}/" if scope in (INQUIRY, COLUMN) else f"departments/{scope}/")
     feed = _Feed(
         title=feed_title(site, scope), link=f"{base}/{page}", description="", language="zh-CN",
@@ -120,7 +120,7 @@ def _add_hop(feed: Atom1Feed, site: Site, item: HopItem) -> None:
     depts = [p.name for p in (step.sender, step.receiver) if p.url]
     feed.add_item(
         title=f"{entry.edition}专栏流转：{moved}",
-        link=f"{site.settings.get('SITEURL', '')}/{hop_url(entry, step.position)}",
+        link=f"{site.settings.site_url}/{hop_url(entry, step.position)}",
         description=f"{said}{gap}。{note}（{entry.title}）", unique_id=tag_uri(site, item.key),
         pubdate=_moment(step.hop.date), updateddate=_moment(step.hop.date),
         categories=list(dict.fromkeys(depts)),

@@ -14,7 +14,6 @@ from math import ceil
 
 from jiandu.content.model import COLUMN, ENTRY_STATUSES, INQUIRY, KIND_NAMES, Site
 from jiandu.core.problems import ContentError, Problems
-from jiandu.core.settings import DEFAULTS
 from jiandu.site import feeds, opendata
 from jiandu.site.citations import cite_all
 from jiandu.site.indexes import LEDGER_STATUSES, STATUS_SLUGS, Indexes
@@ -100,7 +99,7 @@ def keys(records) -> tuple[str, ...]:
 
 
 def min_sample(site: Site) -> int:
-    return site.settings.get("JIANDU_MIN_SAMPLE", DEFAULTS["JIANDU_MIN_SAMPLE"])
+    return site.settings.min_sample
 
 
 def site_pages(site: Site, idx: Indexes) -> list[Output]:
@@ -232,7 +231,7 @@ def _ranked(departments: list, stats: dict, key: str, descending: bool) -> tuple
 
 
 def _list_pages(site: Site, idx: Indexes) -> list[Output]:
-    size = site.settings.get("JIANDU_PAGE_SIZE", 50)
+    size = site.settings.page_size
     pages: list[Output] = [
         Page("categories/index.html", template="categories.html",
              facts=tuple((c.name, c.slug, len(c.entries)) for c in idx.categories.values())),
@@ -268,7 +267,7 @@ def _record_list(base: str, records: list, size: int, title: str, intro: str) ->
 
 def _bounced_pages(site: Site, idx: Indexes) -> list[Page]:
     """Cases that were passed around: three handoffs or more, or back to an earlier holder."""
-    size = site.settings.get("JIANDU_PAGE_SIZE", 50)
+    size = site.settings.page_size
     trails = idx.routing.bounced
     routed = len(idx.routing.trails)
     pages = []
@@ -282,7 +281,7 @@ def _bounced_pages(site: Site, idx: Indexes) -> list[Page]:
 
 
 def _ledger_pages(site: Site, idx: Indexes) -> list[Page]:
-    size = site.settings.get("JIANDU_PAGE_SIZE", 50)
+    size = site.settings.page_size
     counts = tuple(len(v) for v in idx.commitments_by_status.values())
     views = [("commitments/", None, idx.commitments)] + [
         (f"commitments/{STATUS_SLUGS[s]}/", s, idx.commitments_by_status[s]) for s in LEDGER_STATUSES]
@@ -327,7 +326,7 @@ def _data_files(site: Site) -> list[Output]:
 
 
 def _latest(site: Site) -> dict:
-    n = site.settings.get("JIANDU_LATEST", 5)
+    n = site.settings.latest
     return {INQUIRY: list(reversed(site.inquiries[-n:])), COLUMN: list(reversed(site.entries[-n:]))}
 
 
