@@ -168,7 +168,7 @@ def test_a_ref_is_built_with_its_own_code(archived, tmp_path):
     repo, _ = archived
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", str(repo), str(clone))
-    render = clone / "jiandu/build/render.py"
+    render = clone / "jiandu/site/citations.py"  # where date_cn, the date on every page, lives
     render.write_text(render.read_text(encoding="utf-8").replace(
         'f"{value.year}年{value.month}月{value.day}日"', 'f"{value.year}年{value.month}月{value.day}日（旧版代码）"'),
         encoding="utf-8")

@@ -98,12 +98,8 @@ def keys(records) -> tuple[str, ...]:
     return tuple(r.key for r in records)
 
 
-def min_sample(site: Site) -> int:
-    return site.settings.min_sample
-
-
 def site_pages(site: Site, idx: Indexes) -> list[Output]:
-    stats = {d: department_stats(f, idx, min_sample(site)) for d, f in idx.by_department.items()}
+    stats = {d: department_stats(f, idx, site.settings.min_sample) for d, f in idx.by_department.items()}
     directory = tuple((d, len(f.segments), len(f.entries), len(f.commitments), stats[d].bounced)
                       for d, f in idx.by_department.items())
     latest = _latest(site)
@@ -203,7 +199,7 @@ def _department_pages(site: Site, idx: Indexes, stats: dict) -> list[Output]:
                           template="ranking.html",
                           context={"ranked": ranked, "thin": thin, "empty": empty, "heading": heading,
                                    "slug": slug, "key": key, "stats": stats, "rankings": RANKINGS,
-                                   "minimum": min_sample(site)}))
+                                   "minimum": site.settings.min_sample}))
     return pages
 
 
