@@ -28,9 +28,12 @@ DEFAULTS = {
     # Where `invoke publish` deploys: a folder, `rsync:/path`, or `[user@]host:/path` (rsync + ssh).
     "JIANDU_DEPLOY_TARGET": None,
     "JIANDU_KEEP_RELEASES": 5,  # releases kept on the target; the live one is never removed
+    "JIANDU_IMPORT_MAX_ITEMS": 500,  # items `invoke import-feed` takes from one feed
+    "JIANDU_IMPORT_MAX_MB": 20,  # size of a feed `invoke import-feed` reads, in MB
 }
 
 LIST_SETTINGS = ("JIANDU_SERVICE_NUMBERS", "JIANDU_LINK_ALLOWLIST")
+POSITIVE_INT_SETTINGS = ("JIANDU_IMPORT_MAX_ITEMS", "JIANDU_IMPORT_MAX_MB")
 
 
 def jiandu_settings(pelican_settings: dict) -> dict:
@@ -55,6 +58,10 @@ def jiandu_settings(pelican_settings: dict) -> dict:
             problems.add("pelicanconf.py", 1, f"{key} 应为文字列表。", f'例如 {key} = ["12345"]。')
         else:
             settings[key] = tuple(str(v).strip().lower() for v in value)
+    for key in POSITIVE_INT_SETTINGS:
+        value = settings[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            problems.add("pelicanconf.py", 1, f"{key} 应为正整数。", f"例如 {key} = {DEFAULTS[key]}。")
     if problems:
         raise ContentError(problems)
     return settings
