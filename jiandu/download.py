@@ -6,6 +6,7 @@ size into memory; a hostile feed or a defaced server does both.
 
 from __future__ import annotations
 
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -53,7 +54,18 @@ def get(url: str, headers: dict[str, str], *, max_bytes: int, timeout: float, de
         err.close()
         return Response(err.code, b"", False, location=err.headers.get("Location", "") or "")
     except (urllib.error.URLError, OSError, ValueError) as err:
-        raise DownloadError(str(getattr(err, "reason", err))) from None
+        raise DownloadError(_reason(getattr(err, "reason", err))) from None
+
+
+def _reason(reason) -> str:
+    """Why there was no answer, for staff; the original in brackets for the administrator."""
+    if isinstance(reason, TimeoutError) or "timed out" in str(reason):
+        return "等待超时"
+    if isinstance(reason, ConnectionRefusedError):
+        return "连接被拒绝"
+    if isinstance(reason, socket.gaierror):
+        return f"找不到服务器（{reason}）"
+    return f"网络错误（{reason}）"
 
 
 def _read(response, max_bytes: int, end: float) -> tuple[bytes, bool]:
