@@ -415,7 +415,7 @@ def _in_declared_encoding(data: bytes, headers: dict, source: str, notes: list[s
         return data
     found = _chinese_encoding(data.removeprefix(codecs.BOM_UTF8))
     if found is None:
-        said = f"声明为 {declared}，但" if declared else "没有声明编码，"
+        said = f"声明的编码 {declared} 与内容不符，" if declared else "没有声明编码，"
         raise FeedError(f"订阅“{source}”无法读取：{said}内容不是 UTF-8，"
                         "也不能确定是 GB18030（GBK）还是 Big5。请确认这是 RSS 或 Atom 订阅；"
                         "如是，请转存为 UTF-8，或在 XML 声明中写明编码"

@@ -550,3 +550,12 @@ def test_every_import_message_is_explained_in_the_guide():
                    "（JIANDU_IMPORT_MAX_ITEMS），未导入", "（JIANDU_IMPORT_MAX_MB），未导入", "下载超时",
                    "网页和订阅无法使用的字符", "已删除 N 个控制字符", "已删除 N 处隐藏文字"):
         assert phrase in guide, phrase
+
+
+def test_a_feed_declared_big5_that_is_not_is_refused_not_misread(tree, tmp_path):
+    feed = tmp_path / "wrong.xml"
+    feed.write_bytes(b'<?xml version="1.0" encoding="big5"?><rss version="2.0"><channel><item>'
+                     b"<title>\xff\xfe\x80\xff</title><guid>a</guid></item></channel></rss>")
+    with pytest.raises(FeedError) as err:
+        run(tree, "", feed)
+    assert str(err.value).startswith(f"订阅“{feed}”无法读取：声明的编码 big5 与内容不符，内容不是 UTF-8，")
