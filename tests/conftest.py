@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from jiandu.testing import FIXTURE, build_fixture_site
+from jiandu.commands.testing import FIXTURE, build_fixture_site
 
 PROJECT = Path(__file__).resolve().parent.parent
 CONF = PROJECT / "pelicanconf.py"

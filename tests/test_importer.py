@@ -20,20 +20,20 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jiandu import importer
-from jiandu.build import check
-from jiandu.content import render_body
-from jiandu.importer import CONTROL_RE, FeedError, import_feed
-from jiandu.problems import Problems
-from jiandu.settings import DEFAULTS
-from jiandu.source import read_markdown
+from jiandu.commands import importer
+from jiandu.commands.build import check
+from jiandu.commands.importer import CONTROL_RE, FeedError, import_feed
+from jiandu.content.tree import render_body
+from jiandu.core.problems import Problems
+from jiandu.core.settings import DEFAULTS
+from jiandu.core.source import read_markdown
 from tests.conftest import CONF, PROJECT
 
 FEEDS = Path(__file__).parent / "feeds"
 
 
 def run(tree: Path, name: str, source: Path | None = None):
-    return import_feed(str(source or FEEDS / name), tree, dict(DEFAULTS))
+    return import_feed(str(source or FEEDS / name), tree, DEFAULTS)
 
 
 def drafts(tree: Path) -> dict[str, str]:
@@ -209,12 +209,12 @@ def feed_server():
 
 
 def test_import_from_a_url(tree, feed_server):
-    report = import_feed(f"{feed_server}/rss2.xml", tree, dict(DEFAULTS))
+    report = import_feed(f"{feed_server}/rss2.xml", tree, DEFAULTS)
     assert len(report.created) == 2
     meta = front(next(iter(drafts(tree).values())))
     assert meta["imported"]["feed"] == f"{feed_server}/rss2.xml"
     with pytest.raises(FeedError, match="无法下载订阅"):
-        import_feed(f"{feed_server}/no-such-feed.xml", tree, dict(DEFAULTS))
+        import_feed(f"{feed_server}/no-such-feed.xml", tree, DEFAULTS)
 
 
 def test_import_warns_about_what_the_guards_will_reject(tree, tmp_path):
@@ -294,7 +294,7 @@ def test_an_undeclared_gbk_feed_reads_as_chinese_not_mojibake(tree):
 
 
 def test_an_undeclared_gbk_feed_over_http_reads_as_chinese(tree, feed_server):
-    report = import_feed(f"{feed_server}/gbk-undeclared.xml", tree, dict(DEFAULTS))
+    report = import_feed(f"{feed_server}/gbk-undeclared.xml", tree, DEFAULTS)
     assert len(report.created) == 2
     assert any(front(t)["title"] == "老旧小区路灯不亮 市城管局五天修复" for t in drafts(tree).values())
 
@@ -337,11 +337,11 @@ def test_a_feed_whose_encoding_cannot_be_told_is_refused(tree, tmp_path, data):
 
 def test_a_feed_with_more_items_than_the_limit_is_refused(tree):
     with pytest.raises(FeedError) as err:
-        import_feed(str(FEEDS / "rss2.xml"), tree, {**DEFAULTS, "JIANDU_IMPORT_MAX_ITEMS": 1})
+        import_feed(str(FEEDS / "rss2.xml"), tree, DEFAULTS.but(import_max_items=1))
     assert str(err.value) == (f"订阅“{FEEDS / 'rss2.xml'}”有 2 个条目，超过上限 1（JIANDU_IMPORT_MAX_ITEMS），"
                               "未导入。请分批导出订阅，或在 pelicanconf.py 中调高 JIANDU_IMPORT_MAX_ITEMS。")
     assert not (tree / "content/drafts").exists()
-    assert len(import_feed(str(FEEDS / "rss2.xml"), tree, {**DEFAULTS, "JIANDU_IMPORT_MAX_ITEMS": 2}).created) == 2
+    assert len(import_feed(str(FEEDS / "rss2.xml"), tree, DEFAULTS.but(import_max_items=2)).created) == 2
 
 
 def padded_feed(path: Path, size: int) -> Path:
@@ -352,7 +352,7 @@ def padded_feed(path: Path, size: int) -> Path:
 
 def test_a_feed_over_the_size_limit_is_refused_from_a_file_and_over_http(tree, tmp_path):
     big = padded_feed(tmp_path / "big.xml", 1024 * 1024)
-    settings = {**DEFAULTS, "JIANDU_IMPORT_MAX_MB": 1}
+    settings = DEFAULTS.but(import_max_mb=1)
     with serving(tmp_path) as url:
         for source in (str(big), f"{url}/big.xml"):
             with pytest.raises(FeedError) as err:
@@ -360,14 +360,15 @@ def test_a_feed_over_the_size_limit_is_refused_from_a_file_and_over_http(tree, t
             assert str(err.value) == (f"订阅“{source}”超过 1 MB（JIANDU_IMPORT_MAX_MB），未导入。请确认订阅地址；"
                                       "确需导入时，在 pelicanconf.py 中调高 JIANDU_IMPORT_MAX_MB。")
     assert not (tree / "content/drafts").exists()
-    assert len(import_feed(str(big), tree, {**DEFAULTS, "JIANDU_IMPORT_MAX_MB": 2}).created) == 2
+    assert len(import_feed(str(big), tree, DEFAULTS.but(import_max_mb=2)).created) == 2
 
 
 def test_the_limits_are_validated_settings():
-    from jiandu.problems import ContentError
-    from jiandu.settings import jiandu_settings
+    from jiandu.core.problems import ContentError
+    from jiandu.core.settings import jiandu_settings
 
-    assert jiandu_settings({})["JIANDU_IMPORT_MAX_ITEMS"] == 500
+    assert (DEFAULTS.import_max_items, DEFAULTS.import_max_mb) == (500, 20)
+    assert jiandu_settings({"JIANDU_IMPORT_MAX_ITEMS": 50}).import_max_items == 50
     with pytest.raises(ContentError) as err:
         jiandu_settings({"JIANDU_IMPORT_MAX_ITEMS": 0, "JIANDU_IMPORT_MAX_MB": "20"})
     assert [str(p) for p in err.value.problems.sorted()] == [
@@ -487,7 +488,7 @@ def test_any_item_text_imports_or_is_refused_with_a_message(title, text, guid, l
                 f"<description><![CDATA[{text.replace(']]>', '')}]]></description></item>")
         feed.write_bytes(rss(item).decode().encode("utf-8", "surrogatepass"))
         try:
-            report = import_feed(str(feed), root, dict(DEFAULTS))
+            report = import_feed(str(feed), root, DEFAULTS)
         except FeedError as err:
             assert str(err).startswith(f"订阅“{feed}”")
             return
@@ -500,9 +501,9 @@ def test_an_item_with_a_long_run_of_letters_after_an_at_sign_imports_in_seconds(
     hang fails the test instead of the suite."""
     feed = tmp_path / "at.xml"
     feed.write_bytes(rss(entry(text="联系方式 @" + "a" * 200_000)))
-    code = ("import sys; from pathlib import Path; from jiandu.importer import import_feed; "
-            "from jiandu.settings import DEFAULTS; "
-            "print(len(import_feed(sys.argv[1], Path(sys.argv[2]), dict(DEFAULTS)).created))")
+    code = ("import sys; from pathlib import Path; from jiandu.commands.importer import import_feed; "
+            "from jiandu.core.settings import DEFAULTS; "
+            "print(len(import_feed(sys.argv[1], Path(sys.argv[2]), DEFAULTS).created))")
     try:
         done = subprocess.run([sys.executable, "-c", code, str(feed), str(tree)], cwd=PROJECT,
                               capture_output=True, text=True, timeout=AT_SIGN_BOUND)
@@ -537,7 +538,7 @@ def test_a_server_that_trickles_the_feed_is_given_up_on(tree, tmp_path, monkeypa
     monkeypatch.setattr(importer, "FETCH_DEADLINE", 1)
     start = time.monotonic()
     with serving(tmp_path, Trickle) as url, pytest.raises(FeedError) as err:
-        import_feed(f"{url}/feed.xml", tree, dict(DEFAULTS))
+        import_feed(f"{url}/feed.xml", tree, DEFAULTS)
     assert str(err.value) == f"无法下载订阅“{url}/feed.xml”：下载超时。请检查网址和网络。"
     assert time.monotonic() - start < 10
 

@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from jiandu.build import build, build_or_report, check
-from jiandu.editions import Edition, Package, save_editions
-from jiandu.manifest import file_sha256
-from jiandu.testing import FIXTURE_AS_OF, build_fixture_site
+from jiandu.build.manifest import file_sha256
+from jiandu.commands.build import build, build_or_report, check
+from jiandu.commands.testing import FIXTURE_AS_OF, build_fixture_site
+from jiandu.content.edition_index import Edition, Package, save_editions
 from tests.conftest import CONF, PROJECT, parse
 from tests.test_validation import ENTRY, problems, write
 

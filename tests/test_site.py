@@ -132,7 +132,7 @@ def test_every_internal_link_resolves(fixture_site):
 
 
 def test_html_is_escaped(tree, tmp_path):
-    from jiandu.testing import build_fixture_site
+    from jiandu.commands.testing import build_fixture_site
     from tests.conftest import PROJECT
 
     path = tree / "content/column/2016-001.md"

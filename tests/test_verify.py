@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from jiandu import verify
-from jiandu.archive import build_at_ref
-from jiandu.editions import Edition, Package, save_editions
-from jiandu.manifest import file_sha256
-from jiandu.verify import verify_deploy
+from jiandu.build.manifest import file_sha256
+from jiandu.content.edition_index import Edition, Package, save_editions
+from jiandu.editions import verify
+from jiandu.editions.archive import build_at_ref
+from jiandu.editions.verify import verify_deploy
 from tests.gitutil import make_repo
 
 SPAM = b'<p><a href="../../offers/casino.html">cheap offers</a></p></main>'
