@@ -436,6 +436,8 @@ HOSTILE = {
     "huge references": rss(entry(title="&#99999999999;&#x110000;&#1114112;")),
     "control references": rss(entry(title="a&#0;b&#11;c", text="x&amp;#11;y")),
     "raw control bytes": rss(entry(title="a\x00b\x0bc", text="<![CDATA[x\x1by]]>")),
+    "hidden line breaks and escaped references": rss(entry(title="a\u2028b", guid="g\u2029h",
+                                                          text="x\u2028y\x85z &amp;#11; &amp;#&amp;#0;11;")),
     "year 9999": rss(entry(date="Fri, 31 Dec 9999 23:00:00 GMT")),
     "no guid, title or date": rss("<item><description>只有正文</description></item>"),
     "blank guid": rss(entry(guid="   ")),
@@ -462,18 +464,29 @@ def test_a_hostile_feed_gets_an_answer_in_chinese_and_drafts_that_read_back(tree
     assert all(re.search(r"[\u4e00-\u9fff]", line) for line in report.lines())
 
 
+BAD_REF_RE = re.compile(r"&#(0*([0-8]|1[124-9]|2[0-9]|3[01]|12[7-9]|1[3-5][0-9])|[xX]0*([0-8bcBC]|1[0-9a-fA-F]|[dD][89a-fA-F][0-9a-fA-F]{2}));")
+
+
 def assert_drafts_read_back(tree: Path) -> None:
-    """Every draft is UTF-8 with front matter staff (and invoke check) can read, and no control character."""
+    """Every draft is UTF-8 with front matter staff (and invoke check) can read, and nothing an
+    editor would not show: no control character, no reference to one, no line break but "\n"."""
     for path in (tree / "content/drafts").glob("*.md"):
         problems = Problems()
         source = read_markdown(path, path.name, problems)
         assert source is not None and not problems, problems.report()
-        assert not CONTROL_RE.search(path.read_text(encoding="utf-8")), path
+        text = path.read_bytes().decode("utf-8")
+        assert not CONTROL_RE.search(text) and not re.search("[\r\u2028\u2029]", text), ascii(text)
+        assert not BAD_REF_RE.search(source.body), ascii(source.body)
         assert source.meta.data["status"] == "draft"
 
 
-@given(title=st.text(max_size=60), text=st.text(max_size=300), guid=st.text(max_size=30),
-       link=st.text(max_size=30), date=st.text(max_size=30))
+TRICKY = st.sampled_from(["\x00", "\x0b", "\x1b", "\x7f", "\x85", "\u2028", "\u2029", "\r", "\r\n", "\ufffe",
+                          "\u200b", "&#11;", "&#x0B;", "&#xD800;", "&#99999999;", "&amp;#0;", "&#&#0;11;", "&lt;b&gt;",
+                          "<b>", "</p>", "<", "&", "]]>", "@", "---", "\n---\n", ": ", "#", "'", '"'])
+TEXT = st.lists(st.one_of(st.text(max_size=20), TRICKY), max_size=12).map("".join)
+
+
+@given(title=TEXT, text=TEXT, guid=TEXT, link=TEXT, date=TEXT)
 @settings(max_examples=60, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow])
 def test_any_item_text_imports_or_is_refused_with_a_message(title, text, guid, link, date):

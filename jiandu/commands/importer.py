@@ -43,8 +43,14 @@ ORG_RE = re.compile(r"[\u4e00-\u9fff]{2,12}?(?:委员会|办事处|管委会|局
 # Characters that end the words before a department's name ("转交市城管局" -> "市城管局").
 BOUNDARY_RE = re.compile(r".*[将向由和与及对给到在的了被把是从为经请让令据称说示交往同至当后前]")
 ZONE = ZoneInfo("Asia/Shanghai")
-# Characters XML cannot carry (and lone surrogates, which cannot even be written as UTF-8).
-CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Characters XML cannot carry, DEL and the C1 controls (in Chinese text only ever a wrong
+# encoding or a paste from Word), and lone surrogates, which cannot even be written as UTF-8.
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Line breaks YAML and Markdown see where an editor shows none (or another one).
+LINE_BREAK_RE = re.compile("\r\n?|[\u2028\u2029]")
+# A character reference, in feed bytes or in item text that Markdown will decode later.
+CHAR_REF = r"&#(?:[xX]([0-9A-Fa-f]{1,8})|([0-9]{1,10}));"
+TEXT_CHAR_REF_RE = re.compile(CHAR_REF)
 # markdownify recurses once per element level; no real item nests this deep.
 MAX_DEPTH = 64
 
@@ -184,7 +190,9 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _str(dumper, value: str):
-    style = "|" if "\n" in value else None
+    # Line breaks an editor does not show are written as escapes (raw, YAML would break the line).
+    hidden_break = re.search("[\r\x85\u2028\u2029]", value)
+    style = '"' if hidden_break else "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
@@ -232,8 +240,23 @@ class Draft:
 
 
 def _without_controls(value) -> tuple[str, int]:
-    text = str(value or "")
-    return CONTROL_RE.sub("", text), len(CONTROL_RE.findall(text))
+    """The text with plain line breaks, without control characters (nor references to them that
+    Markdown would decode); and how many were dropped."""
+    text = LINE_BREAK_RE.sub("\n", str(value or ""))
+    text, refs = drop_bad_refs(text, TEXT_CHAR_REF_RE, "&amp;")
+    return CONTROL_RE.sub("", text), len(refs) + len(CONTROL_RE.findall(text))
+
+
+def drop_bad_refs(text, pattern: re.Pattern, amp):
+    """`text` (str or bytes) without references to characters XML cannot carry, and those refs.
+
+    Dropping one can join its neighbours into another (`&#&#0;11;`): such a one is escaped.
+    """
+    bad = [m.group() for m in pattern.finditer(text) if not _xml_char(m)]
+    if bad:
+        text = pattern.sub(lambda m: m.group() if _xml_char(m) else text[:0], text)
+        text = pattern.sub(lambda m: m.group() if _xml_char(m) else amp + m.group()[1:], text)
+    return text, bad
 
 
 def draft_text(entry, feed: str, registry: Registry) -> Draft:
@@ -375,16 +398,16 @@ def read_feed(source: str, settings: Settings = DEFAULTS, notes: list[str] | Non
     return feed
 
 
-CHAR_REF_RE = re.compile(rb"&#(?:[xX]([0-9A-Fa-f]{1,8})|([0-9]{1,10}));")
+CHAR_REF_RE = re.compile(CHAR_REF.encode())
 
 
 def _parse(data: bytes, headers: dict, source: str, notes: list[str]):
     import feedparser
 
-    dropped = [m.group().decode("ascii") for m in CHAR_REF_RE.finditer(data) if not _xml_char(m)]
+    data, dropped = drop_bad_refs(data, CHAR_REF_RE, b"&amp;")
     if dropped:
-        data = CHAR_REF_RE.sub(lambda m: m.group() if _xml_char(m) else b"", data)
-        notes.append(f"提示：订阅中有 {len(dropped)} 个网页和订阅无法使用的字符（如 {dropped[0]}），已删除。")
+        notes.append(f"提示：订阅中有 {len(dropped)} 个网页和订阅无法使用的字符"
+                     f"（如 {dropped[0].decode('ascii')}），已删除。")
     try:
         # Our own sanitizer runs later; feedparser's would keep the styles that hide spam links.
         return feedparser.parse(data, sanitize_html=False, response_headers=headers)
