@@ -42,6 +42,8 @@ class Settings:
     # Where `invoke publish` deploys: a folder, `rsync:/path`, or `[user@]host:/path` (rsync + ssh).
     deploy_target: str | None = None
     keep_releases: int = 5  # releases kept on the target; the live one is never removed
+    import_max_items: int = 500  # items `invoke import-feed` takes from one feed
+    import_max_mb: int = 20  # size of a feed `invoke import-feed` reads, in MB
     site_name: str = field(default="", metadata={"key": "SITENAME"})
     site_url: str = field(default="", metadata={"key": "SITEURL"})
     # Where a case's routing starts: the first hop of every trail comes from one of these.
