@@ -20,7 +20,7 @@ from jiandu.build.manifest import compare, planned_files, tree_files
 from jiandu.commands import deploy as deploy_module
 from jiandu.commands.build import build_or_report, check
 from jiandu.commands.deploy import CURRENT, RELEASES, TARGET_LOCK, DeployError, Target, deploy, publish
-from jiandu.commands.testing import FIXTURE, FIXTURE_AS_OF, build_fixture_site
+from jiandu.commands.testing import FIXTURE, FIXTURE_SETTINGS, build_fixture_site
 from jiandu.core import staging
 from jiandu.core.staging import LockHeld, describe_owner
 from tests.conftest import CONF, PROJECT
@@ -28,7 +28,7 @@ from tests.test_deploy import PUBLISH_CONF, require_rsync, run_here, snapshot
 from tests.test_permalinks import archive_edition, line_in
 
 HELPER = Path(__file__).parent / "helpers" / "stepped.py"
-FAST = {"JIANDU_AS_OF": FIXTURE_AS_OF, "JIANDU_SEARCH": False}
+FAST = FIXTURE_SETTINGS  # as build_fixture_site builds the fixture
 REFUSED_PUBLISH = "本目录中另一个发布正在进行："
 REFUSED_BUILD = "另一个生成正在写入 "
 
