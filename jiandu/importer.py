@@ -21,7 +21,8 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from .guards import GuardSettings, hiding_styles, message, scan_body, scan_values
+from .guards import GuardSettings, message, scan_body, scan_values
+from .hidden import hiding_classes, hiding_styles
 from .problems import Problems
 from .registry import Registry, load_registry
 from .sanitize import sanitize_html
@@ -85,7 +86,7 @@ def drop_hidden(html: str) -> tuple[str, int]:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")
-    hidden_classes = {cls for style in soup.find_all("style") for cls in _hiding_classes(style.text)}
+    hidden_classes = {cls for style in soup.find_all("style") for cls in hiding_classes(style.text)}
     doomed = [el for el in soup.find_all(True)
               if el.has_attr("hidden") or hiding_styles(el.get("style", ""))
               or hidden_classes & set(el.get("class") or ())]
@@ -95,11 +96,6 @@ def drop_hidden(html: str) -> tuple[str, int]:
             el.decompose()
             count += 1
     return str(soup), count
-
-
-def _hiding_classes(css: str) -> set[str]:
-    return {cls for selector, body in re.findall(r"([^{}]+)\{([^}]*)\}", css) if hiding_styles(body)
-            for cls in re.findall(r"\.([\w-]+)", selector)}
 
 
 def html_to_markdown(html: str) -> tuple[str, int]:
