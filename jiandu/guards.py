@@ -489,14 +489,16 @@ def scan_body(body: str, first_line: int, gs: GuardSettings, page: str = "") -> 
     return findings
 
 
-def _finding(hit: Hit, line: int, source: str | None) -> Finding:
-    """A hit as reported; `source` is the text its positions index, if they index one."""
+def _finding(hit: Hit, line: int, source: str | None, spans: bool = True) -> Finding:
+    """A hit as reported; `source` is the text its positions index, if they index one, and
+    `spans` whether redact may mask those positions in the file."""
     detail = ""
     if hit.kind in PERSONAL_KINDS and hit.note and source is not None:
         detail = "（原文经过拆分或变形，页面上显示的仍是完整内容）"
     elif hit.kind in (LINK, SPAM) and hit.note:
         detail = (f"浏览器会把“{hit.note}”解析为这个域名。" if hit.kind == LINK else f"（{hit.note}）")
-    return Finding(line, hit.kind, hit.shown, detail, hit.value, hit.masks)
+    return Finding(line, hit.kind, hit.shown, detail, hit.value,
+                   hit.masks if spans and source is not None else ())
 
 
 def _rendered_line(body: str, key: tuple, nth: int, gs: GuardSettings, base: str) -> int:
@@ -533,7 +535,7 @@ def scan_text(text: str, line: int, gs: GuardSettings) -> list[Finding]:
     hits = scan(text, TEXT, gs)
     if SCHEME_RE.match(text.strip()):  # a URL field: the page links to it as written
         hits += _link_hits(text.strip(), text.strip(), 0, len(text), gs, None, attribute=True)
-    return [_finding(h, line, text) for h in hits]
+    return [_finding(h, line, text, spans=False) for h in hits]
 
 
 def scan_values(data, located: Located, gs: GuardSettings, key: tuple = ()) -> list[Finding]:

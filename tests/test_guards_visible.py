@@ -392,3 +392,13 @@ def test_no_false_alarm_on_ordinary_text(text):
 def test_the_demo_content_passes():
     out = io.StringIO()
     assert check(CONF, out=out) == 0, out.getvalue()
+
+
+def test_front_matter_values_are_read_as_shown_and_resolved(tree):
+    path = tree / "content/inquiry/2016-02.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "number: 2\n", "number: 2\nvideo: https://www.jinan.gov.cn@evil.com/v\n").replace(
+        "title: ", "title: 电话138\u200b0000\u200b0000 ", 1), encoding="utf-8")
+    lines = report(tree)
+    assert any(":4: 外部链接指向不在白名单内的域名：evil.com" in line for line in lines), lines
+    assert any("发现个人信息（手机号码）：13*******00（原文经过拆分或变形" in line for line in lines), lines

@@ -113,3 +113,15 @@ def test_redact_masks_each_character_where_it_was_written(tree, written, masked)
     write(tree, "content/column/2016-009.md", head + written + "\n")
     assert redact(path, dict(DEFAULTS), confirm=lambda q: True, out=lambda s: None) == 1
     assert path.read_text(encoding="utf-8").endswith(masked + "\n")
+
+
+def test_redact_masks_front_matter_too_and_lists_what_it_cannot_place(tree):
+    path = tree / "content/column/2016-009.md"
+    text = ENTRY.format(extra="", id=FAKE_ID).replace(
+        "title: 测试条目", 'title: "王女士138\u200b0000 0000反映"\nsource: "电话\\u0031\\u0033900000000"')
+    write(tree, "content/column/2016-009.md", text.split("王女士（")[0] + "正文。\n")
+    shown = []
+    assert redact(path, dict(DEFAULTS), confirm=lambda q: True, out=shown.append) == 1
+    written = path.read_text(encoding="utf-8")
+    assert "王女士138\u200b**** *000反映" in written
+    assert shown[-1].startswith(f"{path}:3: 未能自动打码的手机号码 13*******00")  # a YAML escape
