@@ -77,7 +77,7 @@ PROVINCES = frozenset("11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 
 # Runs of digit groups joined by one space or hyphen; card numbers are looked for inside them.
 DIGIT_RUN_RE = re.compile(_D + r"(?=[\d -]{16})\d++(?:[ -]\d++)*+")  # 16 characters at least
 EMAIL_RE = re.compile(r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]{1,64}+)@"
-                      r"([A-Za-z0-9-]{1,63}+(?:\.[A-Za-z0-9-]{1,63}+){0,16}+)")
+                      r"([A-Za-z0-9-]{1,63}+(?:\.[A-Za-z0-9-]{1,63}+){1,16}+)")  # a dot at least
 
 # ---- links in text --------------------------------------------------------------------------
 # A link ends at the first character that cannot stand in a URL, Chinese text included: Chinese

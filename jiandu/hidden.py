@@ -63,7 +63,9 @@ def _without_comments(css: str) -> str:
 
 def hiding_styles(css: str, background: tuple | None = None) -> list[str]:
     """The ways `css` hides its element's text; `background` is the colour behind it (white)."""
-    d = declarations(css)
+    d = declarations(css) if ":" in css else {}
+    if not d:
+        return []
     found = []
     if d.get("display") == "none":
         found.append("display:none")
@@ -186,7 +188,8 @@ def hidden_in_html(text: str) -> list[tuple[int, str]]:
             _close(stack, name)
             continue
         background = stack[-1][1] if stack else WHITE
-        hidden += [(line, style) for style in _element_hides(name, attributes(text, m), background)]
+        attrs = attributes(text, m) if m.group("attrs").strip() else {}
+        hidden += [(line, style) for style in _element_hides(name, attrs, background)]
         if name == "style":
             close = re.compile("</style", re.IGNORECASE).search(text, pos)
             end = close.start() if close else len(text)
@@ -194,7 +197,7 @@ def hidden_in_html(text: str) -> list[tuple[int, str]]:
                        for style in hiding_styles(rule.partition("{")[2])]
             pos = end
         elif name not in VOID_TAGS and not m.group().endswith("/>"):
-            own = _background(attributes(text, m))
+            own = _background(attrs) if attrs else None
             stack.append((name, own or background))
     return hidden
 

@@ -29,6 +29,7 @@ from jiandu.guards import (
     scan,
     scan_body,
 )
+from jiandu.hidden import hidden_in_html
 from jiandu.sanitize import render_body
 from jiandu.settings import DEFAULTS
 from jiandu.visible import MARKDOWN
@@ -339,6 +340,9 @@ HOSTILE = {
     "www": "www." + "a." * (MB // 2),
     "entities": "&#49;" * (MB // 5),
     "style": '<p style="' + "height:0;" * (MB // 9) + '">x</p>',
+    "style-comments": '<p style="' + "/*" * (MB // 2) + '">x</p>',
+    "many-tags": "<div>" * (MB // 5),
+    "style-sheet": "<style>" + ".a{" * (MB // 3),
 }
 
 
@@ -349,6 +353,7 @@ def test_the_guards_read_a_hostile_megabyte_in_bounded_time(name):
     text = HOSTILE[name]
     start = time.process_time()
     scan(text, MARKDOWN, GS, "https://jiandu.example.gov.cn/")
+    hidden_in_html(text)
     scan_body(text[:1000], 1, GS)  # and the whole path, on a piece
     assert time.process_time() - start < 2.0
 
