@@ -13,7 +13,17 @@ from tests.conftest import PROJECT
 from tests.test_validation import write
 
 PUBLISH_CONF = PROJECT / "publishconf.py"
-AS_OF = {"JIANDU_AS_OF": "2016-06-30"}
+# Within the update periods of the self-inspection that publish runs first (see `tree` below).
+AS_OF = {"JIANDU_AS_OF": "2016-06-10"}
+
+
+@pytest.fixture
+def tree(tree):
+    """The fixture project as a bureau would publish it: no department page without a record."""
+    write(tree, "content/column/2016-006.md",
+          "---\ntitle: 市场摊位整改\nnumber: 6\ndate: 2016-06-08\ndepartments: [hy-scjg]\nstatus: 已受理\n---\n"
+          "槐荫区市场监管综合执法大队已受理。\n")
+    return tree
 
 
 def require_rsync() -> None:

@@ -171,14 +171,18 @@ def _ssh(host: str, command: str) -> str:
 
 
 def publish(conf: Path, root: Path | None = None, target: str | None = None, out=sys.stdout,
-            rid: str | None = None, **overrides) -> int:
+            rid: str | None = None, offline: bool = False, **overrides) -> int:
     """Check, build into a fresh folder, deploy atomically. 0 on success; else the live site is as
-    it was. `target` defaults to the JIANDU_DEPLOY_TARGET setting."""
+    it was. `target` defaults to the JIANDU_DEPLOY_TARGET setting. `offline` skips the external
+    links in the self-inspection that comes first."""
     from jiandu.commands.build import read_pelican_settings
+    from jiandu.commands.inspect import ready_to_publish
     from jiandu.core.problems import ContentError
     from jiandu.core.settings import jiandu_settings
 
     root = (root or conf.parent).resolve()
+    if not ready_to_publish(conf, root, out=out, offline=offline, **overrides):
+        return 1
     if check(conf, root, out=out, **overrides):
         print("检查未通过，未发布；线上网站保持不变。", file=out)
         return 1
