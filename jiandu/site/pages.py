@@ -17,7 +17,7 @@ from jiandu.core.problems import ContentError, Problems
 from jiandu.site import feeds, opendata
 from jiandu.site.indexes import LEDGER_STATUSES, STATUS_SLUGS, Indexes
 from jiandu.site.metadata import SiteMeta, absolute, describe, page_title, site_meta, with_meta
-from jiandu.site.qr import QR_NAME, qr_size, render_qr
+from jiandu.site.qr import QR_NAME, render_qr
 from jiandu.site.search import SEARCH_PAGE
 from jiandu.site.stats import department_figures, department_stats
 
@@ -218,9 +218,8 @@ def _record_pages(site: Site, idx: Indexes) -> list[Output]:
 
 
 def _qr(site: Site, record) -> dict:
-    """What a record page shows of its QR code: the published file, its size and the URL in it."""
-    url = absolute(site_meta(site.settings).base, record.url)
-    return {"src": f"{record.url}{QR_NAME}", "size": qr_size(url), "url": url}
+    """What a record page shows of its QR code: the published file and the URL in it."""
+    return {"src": f"{record.url}{QR_NAME}", "url": absolute(site_meta(site.settings).base, record.url)}
 
 
 def _qr_file(site: Site, record) -> DataFile:
