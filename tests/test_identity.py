@@ -12,8 +12,7 @@ import pytest
 
 from jiandu.commands.build import build_or_report, check
 from jiandu.commands.deploy import publish
-from tests.conftest import PROJECT
-from tests.test_validation import write
+from tests.conftest import PROJECT, PUBLISHABLE_AS_OF, make_publishable
 
 IDENTITY = ("JIANDU_SPONSOR", "JIANDU_OPERATOR", "JIANDU_CONTACT", "JIANDU_SITE_CODE", "JIANDU_ICP",
             "JIANDU_POLICE_RECORD")
@@ -26,9 +25,7 @@ def project(tree) -> Path:
     test process imported first."""
     shutil.copy(PROJECT / "pelicanconf.py", tree / "pelicanconf.py")
     shutil.copytree(PROJECT / "theme", tree / "theme")
-    write(tree, "content/column/2016-006.md",  # the fixture's one department without a record
-          "---\ntitle: 市场摊位整改\nnumber: 6\ndate: 2016-06-08\ndepartments: [hy-scjg]\nstatus: 已受理\n---\n正文。\n")
-    return tree
+    return make_publishable(tree)
 
 
 def edit_settings(project: Path, old: str, new: str) -> int:
@@ -85,7 +82,7 @@ def test_publish_refuses_without_the_identity_and_names_what_is_missing(project,
     out = io.StringIO()
     target = tmp_path / "srv"
     status = publish(project / "pelicanconf.py", project, target=str(target), out=out,
-                     JIANDU_AS_OF="2016-06-10")
+                     JIANDU_AS_OF=PUBLISHABLE_AS_OF)
     assert status == 1
     said = out.getvalue().splitlines()
     assert said[-1] == ("缺少网站标识：JIANDU_CONTACT（联系方式）、JIANDU_SITE_CODE（网站标识码）、"
@@ -106,5 +103,5 @@ def test_publish_stops_on_a_blocking_inspection_finding(project, tmp_path):
     assert not target.exists() and (project / "reports/inspection.html").is_file()
     out = io.StringIO()
     assert publish(project / "pelicanconf.py", project, target=str(target), out=out,
-                   JIANDU_AS_OF="2016-06-10", JIANDU_SEARCH=False) == 0, out.getvalue()
+                   JIANDU_AS_OF=PUBLISHABLE_AS_OF, JIANDU_SEARCH=False) == 0, out.getvalue()
     assert (target / "current/index.html").is_file()

@@ -18,7 +18,7 @@ from tests.conftest import CONF, PROJECT, parse
 
 
 @pytest.fixture(scope="module")
-def settings() -> dict:
+def settings():
     return jiandu_settings(read_pelican_settings(CONF, PROJECT / FIXTURE))
 
 
@@ -71,14 +71,14 @@ def test_every_page_kind_has_the_guideline_fields_from_settings(fixture_site, se
     m = metas(soup)
     for name in SITE_FIELDS:
         assert m.get(name, "").strip(), f"{path}: {name}"
-    public = settings["JIANDU_PUBLIC_URL"]
+    public = settings.public_url
     url = f"{public}/{path.removesuffix('index.html')}"
-    assert m["SiteName"] == settings["SITENAME"]
+    assert m["SiteName"] == settings.site_name
     assert m["SiteDomain"] == urlsplit(public).hostname == "jiandu.example.gov.cn"
-    assert m["SiteIDCode"] == settings["JIANDU_SITE_CODE"] == "3701000099"
+    assert m["SiteIDCode"] == settings.site_code == "3701000099"
     assert m["ColumnName"] == PAGE_KINDS[path]
     assert soup.find("link", rel="canonical")["href"] == m["og:url"] == url
-    assert soup.title.get_text() == f"{m['og:title']} · {settings['SITENAME']}"
+    assert soup.title.get_text() == f"{m['og:title']} · {settings.site_name}"
     assert m["og:description"] == m["description"] and len(m["description"]) <= 120
     assert m["og:image"] == f"{public}/theme/images/share.png"
     assert (fixture_site / "theme/images/share.png").read_bytes().startswith(b"\x89PNG")
@@ -110,8 +110,8 @@ def test_record_pages_carry_the_article_fields_from_the_content(fixture_site, se
     assert m["PubDate"] == f"{front['date']} 00:00"
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", m["PubDate"])
     assert m["article:published_time"] == str(front["date"])
-    assert m["Url"] == m["og:url"] == f"{settings['JIANDU_PUBLIC_URL']}/{page}"
-    assert m["Author"] == settings["JIANDU_SPONSOR"]
+    assert m["Url"] == m["og:url"] == f"{settings.public_url}/{page}"
+    assert m["Author"] == settings.sponsor
     assert m["Description"] == m["description"]
     assert m["Image"] == m["og:image"]
     registry = {d["id"]: d for d in yaml.safe_load((PROJECT / FIXTURE / "content/departments.yml").read_text())}
@@ -124,7 +124,7 @@ def test_record_pages_carry_the_article_fields_from_the_content(fixture_site, se
             expected.append(front["category"])
         assert m["Keywords"].split(",") == [*expected, "民生专栏"]
     else:
-        assert m["ContentSource"] == front.get("program", settings["JIANDU_PROGRAM"])
+        assert m["ContentSource"] == front.get("program", settings.program)
         for segment in front["segments"]:
             assert segment["topic"] in m["Description"]
         assert m["Keywords"].endswith(",电视问政")
@@ -136,7 +136,7 @@ def test_page_without_an_address_and_redirects_are_not_indexed(fixture_site, set
     assert metas(missing)["robots"] == "noindex"
     redirect = parse(fixture_site / "column/2016-003/index.html")
     assert metas(redirect)["robots"] == "noindex"
-    assert redirect.find("link", rel="canonical")["href"] == f"{settings['JIANDU_PUBLIC_URL']}/column/2016-004/"
+    assert redirect.find("link", rel="canonical")["href"] == f"{settings.public_url}/column/2016-004/"
 
 
 def test_published_pages_take_their_address_from_siteurl(tmp_path):
@@ -154,19 +154,19 @@ def test_footer_shows_the_site_identity_with_lookup_links(fixture_site, settings
     for path in ("index.html", "column/2016-001/index.html", "404.html"):
         footer = parse(fixture_site / path).select_one("footer .jd-identity")
         items = {dt.get_text(): dd for dt, dd in zip(footer.select("dt"), footer.select("dd"), strict=True)}
-        assert items["主办单位"].get_text() == settings["JIANDU_SPONSOR"]
-        assert items["承办单位"].get_text() == settings["JIANDU_OPERATOR"]
-        assert items["联系电话"].get_text() == settings["JIANDU_CONTACT"]["phone"]
-        assert items["电子邮箱"].a["href"] == f"mailto:{settings['JIANDU_CONTACT']['email']}"
-        assert items["网站标识码"].get_text() == settings["JIANDU_SITE_CODE"]
+        assert items["主办单位"].get_text() == settings.sponsor
+        assert items["承办单位"].get_text() == settings.operator
+        assert items["联系电话"].get_text() == settings.contact.phone
+        assert items["电子邮箱"].a["href"] == f"mailto:{settings.contact.email}"
+        assert items["网站标识码"].get_text() == settings.site_code
         icp = items["ICP 备案号"].a
-        assert icp.get_text() == settings["JIANDU_ICP"] and icp["href"] == "https://beian.miit.gov.cn/"
+        assert icp.get_text() == settings.icp and icp["href"] == "https://beian.miit.gov.cn/"
         police = items["公安机关备案号"].a
-        digits = re.search(r"\d{14}", settings["JIANDU_POLICE_RECORD"]).group()
-        assert police.get_text() == settings["JIANDU_POLICE_RECORD"]
+        digits = re.search(r"\d{14}", settings.police_record).group()
+        assert police.get_text() == settings.police_record
         assert police["href"] == f"https://beian.mps.gov.cn/#/query/webSearch?code={digits}"
         mark = footer.select_one("a.jd-identity__mark")
-        assert mark["href"] == settings["JIANDU_CONAC_URL"]
+        assert mark["href"] == settings.conac_url
         src = mark.img["src"]
         assert not src.startswith(("http://", "https://", "//")) or path == "404.html"
         assert (fixture_site / "theme/images/conac-mark.svg").is_file() and mark.img["alt"]

@@ -45,7 +45,7 @@ def decode(page, src: str, scale: int = 2) -> list[str]:
 
 @pytest.fixture(scope="module")
 def public_url() -> str:
-    return jiandu_settings(read_pelican_settings(CONF))["JIANDU_PUBLIC_URL"]
+    return jiandu_settings(read_pelican_settings(CONF)).public_url
 
 
 @pytest.mark.parametrize("record", RECORDS)

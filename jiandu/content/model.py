@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from jiandu.core.settings import DEFAULTS, Settings
+
 LEVELS = ("市直部门", "区县", "区县部门", "镇街")
 COMMITMENT_STATUSES = ("已兑现", "推进中", "未启动")
 ENTRY_STATUSES = ("已受理", "办理中", "已办结")
@@ -154,7 +156,7 @@ class Site:
     inquiries: tuple[Inquiry, ...]
     entries: tuple[ColumnEntry, ...]
     as_of: date
-    settings: dict = field(default_factory=dict, compare=False)
+    settings: Settings = field(default=DEFAULTS, compare=False)
     editions: tuple = ()  # archived editions (editions.Edition), oldest first
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,7 +69,15 @@ EXAMPLES = {
 }
 
 
-@dataclass(frozen=True)
+IDENTITY_KEYS = tuple(IDENTITY_SCHEMA.names())
+
+
+def attribute(key: str) -> str:
+    """The Settings field of a setting: JIANDU_SITE_CODE -> site_code."""
+    return key.removeprefix("JIANDU_").lower()
+
+
+@dataclass(frozen=True, slots=True)
 class Contact:
     phone: str | None = None
     email: str | None = None
@@ -93,53 +102,45 @@ class SiteIdentity:
         return POLICE_LOOKUP + match.group(1) if match else None
 
 
-def identity_of(settings: dict) -> SiteIdentity:
-    """The identity from settings already validated by `validate_identity`."""
-    contact = settings.get("JIANDU_CONTACT") or None
-    return SiteIdentity(
-        sponsor=settings.get("JIANDU_SPONSOR"), operator=settings.get("JIANDU_OPERATOR"),
-        contact=Contact(**{k: contact.get(k) for k in ("phone", "email", "address")}) if contact else None,
-        site_code=settings.get("JIANDU_SITE_CODE"), icp=settings.get("JIANDU_ICP"),
-        police_record=settings.get("JIANDU_POLICE_RECORD"), conac_url=settings.get("JIANDU_CONAC_URL"))
+def identity_of(settings) -> SiteIdentity:
+    """The identity held by the typed settings."""
+    return SiteIdentity(**{attribute(key): getattr(settings, attribute(key)) for key in IDENTITY_KEYS})
 
 
-def validate_identity(settings: dict, problems: Problems) -> None:
-    """Report malformed identity values where they are written; keep the cleaned values."""
-    located = _located(settings)
-    ctx = Context(CONF_NAME, located, problems)
-    values = ctx.validate(IDENTITY_SCHEMA, located.data)
-    for name in IDENTITY_SCHEMA.names():
-        value = values[name]
+def validate_identity(pelican_settings: Mapping, lines: dict, problems: Problems) -> dict:
+    """Settings fields of the identity, with each malformed value reported at its line."""
+    data = {key: pelican_settings.get(key) for key in IDENTITY_KEYS}
+    ctx = Context(CONF_NAME, Located(data, lines, 1), problems)
+    values = ctx.validate(IDENTITY_SCHEMA, data)
+    out = {}
+    for key in IDENTITY_KEYS:
+        value = values[key]
         if isinstance(value, dict):
-            value = {k: value[k] for k in CONTACT_SCHEMA.names() if value[k]} or None
-        settings[name] = value
+            value = Contact(**{k: value[k] for k in CONTACT_SCHEMA.names()})
+            value = value if any((value.phone, value.email, value.address)) else None
+        out[attribute(key)] = value
+    return out
 
 
-def missing_identity(settings: dict) -> Problems:
+def missing_identity(settings) -> Problems:
     """One problem per required identity setting left empty, at its line or the file's first."""
     problems = Problems()
-    lines = setting_lines(settings)
-    for name, fld in IDENTITY_SCHEMA.fields:
-        if name in REQUIRED and not settings.get(name):
-            problems.add(CONF_NAME, lines.get((name,), 1), f"缺少网站标识设置 {name}（{fld.label}）。",
+    lines = setting_lines(settings.root)
+    for key, fld in IDENTITY_SCHEMA.fields:
+        if key in REQUIRED and not getattr(settings, attribute(key)):
+            problems.add(CONF_NAME, lines.get((key,), 1), f"缺少网站标识设置 {key}（{fld.label}）。",
                          f"政府网站须在页脚公开此项；请在 {CONF_NAME} 中填写，"
-                         f"例如 {name} = {EXAMPLES[name]}。")
+                         f"例如 {key} = {EXAMPLES[key]}。")
     return problems
 
 
 CONF_NAME = "pelicanconf.py"
 
 
-def _located(settings: dict) -> Located:
-    data = {name: settings.get(name) for name in IDENTITY_SCHEMA.names()}
-    return Located(data, setting_lines(settings), 1)
-
-
-def setting_lines(settings: dict) -> dict[tuple, int]:
+def setting_lines(root: Path) -> dict[tuple, int]:
     """Line of each top-level assignment (and each key of a dict literal) in pelicanconf.py."""
-    conf = Path(settings.get("JIANDU_ROOT", ".")) / CONF_NAME
     try:
-        tree = ast.parse(conf.read_text(encoding="utf-8"))
+        tree = ast.parse((Path(root) / CONF_NAME).read_text(encoding="utf-8"))
     except (OSError, SyntaxError, ValueError):
         return {}
     lines: dict[tuple, int] = {}

@@ -29,6 +29,7 @@ from bs4 import BeautifulSoup
 
 from jiandu.content.model import COLUMN, INQUIRY, KIND_NAMES, Department, Record, Site
 from jiandu.core.identity import ICP_LOOKUP, SITE_CODE_RE, identity_of, missing_identity, setting_lines
+from jiandu.core.settings import Settings, UpdateDays
 from jiandu.editions.linkcheck import LinkResult, check_links
 from jiandu.site.indexes import Indexes
 from jiandu.site.metadata import public_base
@@ -164,11 +165,11 @@ def read_pages(output: Path, plan: dict[str, Page]) -> dict[str, BuiltPage]:
 class Sources:
     """The project's text files, to find the line where something is written."""
 
-    def __init__(self, root: Path, site: Site, settings: dict):
-        self.root = root
-        self.content = settings.get("JIANDU_CONTENT", "content")
+    def __init__(self, site: Site, settings: Settings):
+        self.root = settings.root
+        self.content = settings.content
         self.registry = f"{self.content}/{REGISTRY}"
-        self.settings_lines = setting_lines(settings)
+        self.settings_lines = setting_lines(settings.root)
         self.records = [r.path for r in (*site.inquiries, *site.entries)]
 
     @cache  # noqa: B019 - one Sources per inspection
@@ -245,7 +246,7 @@ def derived_links(identity: dict, sources: Sources) -> dict[str, tuple[str, int]
 
 # ---- the checks ------------------------------------------------------------------------------
 
-def freshness(site: Site, idx: Indexes, sources: Sources, days: dict[str, int]) -> list[Finding]:
+def freshness(site: Site, idx: Indexes, sources: Sources, days: UpdateDays) -> list[Finding]:
     records = {INQUIRY: list(site.inquiries), COLUMN: list(site.entries)}
     checks = [("首页", "", "home", records[INQUIRY] + records[COLUMN])]
     checks += [(f"{KIND_NAMES[k]}列表", f"{k}/", k, records[k]) for k in (INQUIRY, COLUMN)]
@@ -255,11 +256,11 @@ def freshness(site: Site, idx: Indexes, sources: Sources, days: dict[str, int]) 
             continue  # reported as an empty column
         newest = max(shown, key=lambda r: (r.date, r.key))
         age = (site.as_of - newest.date).days
-        if age > days[key]:
+        if age > getattr(days, key):
             out.append(Finding(
                 newest.path, sources.key_line(newest.path, "date"), BLOCKING, FRESHNESS,
                 f"{label}已 {age} 天没有新记录：最新一期是 {newest.date} 的《{newest.title}》，"
-                f"规定 {days[key]} 天内更新（截至 {site.as_of}）。",
+                f"规定 {getattr(days, key)} 天内更新（截至 {site.as_of}）。",
                 "栏目不更新是政府网站检查的单项否决项。请发布新的一期；如本栏目的更新周期确实更长，"
                 "请管理员调整 JIANDU_UPDATE_DAYS。", (url,)))
     return out
@@ -514,10 +515,10 @@ def external_findings(results: dict[str, LinkResult], places: dict) -> list[Find
     return out
 
 
-def identity_findings(settings: dict) -> list[Finding]:
+def identity_findings(settings: Settings) -> list[Finding]:
     out = [Finding(p.path, p.line, BLOCKING, IDENTITY, p.message, p.suggestion)
            for p in missing_identity(settings).sorted()]
-    if not settings.get("JIANDU_CONAC_URL"):
+    if not settings.conac_url:
         out.append(Finding(CONF, 1, WARNING, IDENTITY, "没有设置党政机关网站标识（JIANDU_CONAC_URL）。",
                            "党政机关网站应展示该标识；请填写标识证书页面的网址，页脚会显示本站自带的标识图片并链接到它。"))
     return out
@@ -531,28 +532,27 @@ def merge(findings: list[Finding]) -> list[Finding]:
     return sorted(Finding(*key, tuple(sorted(dict.fromkeys(pages)))) for key, pages in merged.items())
 
 
-def inspect_edition(output: Path, site: Site, idx: Indexes, settings: dict, *, offline: bool,
+def inspect_edition(output: Path, site: Site, idx: Indexes, settings: Settings, *, offline: bool,
                     cache: Path, now: float | None = None) -> Inspection:
-    root = Path(settings.get("JIANDU_ROOT", "."))
     plan = {p.path: p for p in site_pages(site, idx) if isinstance(p, Page)}
-    sources = Sources(root, site, settings)
+    sources = Sources(site, settings)
     pages = read_pages(output, plan)
     base = public_base(settings)
-    derived = derived_links({settings.get("JIANDU_CONAC_URL"): "JIANDU_CONAC_URL",
+    derived = derived_links({settings.conac_url: "JIANDU_CONAC_URL",
                              identity_of(settings).police_url: "JIANDU_POLICE_RECORD"}, sources)
     ages = department_ages(site, idx)
     findings = identity_findings(settings)
-    findings += freshness(site, idx, sources, settings["JIANDU_UPDATE_DAYS"])
+    findings += freshness(site, idx, sources, settings.update_days)
     findings += empty_columns(site, idx, sources, ages)
     findings += expired_departments(site, pages, output, sources)
     findings += metadata(pages, base, sources)
-    internal, external = links(pages, output, base, sources, derived, tuple(settings["JIANDU_LINK_SKIP"]))
+    internal, external = links(pages, output, base, sources, derived, settings.link_skip)
     findings += internal
     results = None
     if not offline:
-        results = check_links(sorted(external), cache, timeout=settings["JIANDU_LINK_TIMEOUT"],
-                              concurrency=settings["JIANDU_LINK_CONCURRENCY"],
-                              cache_days=settings["JIANDU_LINK_CACHE_DAYS"], site=base, now=now)
+        results = check_links(sorted(external), cache, timeout=settings.link_timeout,
+                              concurrency=settings.link_concurrency, cache_days=settings.link_cache_days,
+                              site=base, now=now)
         findings += external_findings(results, external)
     return Inspection(site.as_of, merge(findings), ages, results, len(pages))
 

@@ -45,23 +45,23 @@ def feed_records(site: Site, idx: Indexes, scope: str) -> list[Record]:
         facts = idx.by_department[scope]
         records = list({r.key: r for r in [ref.inquiry for ref in facts.segments] + facts.entries}.values())
     records.sort(key=lambda r: (r.updated, r.key), reverse=True)
-    return records[: site.settings.get("JIANDU_FEED_SIZE", 50)]
+    return records[: site.settings.feed_size]
 
 
 def feed_title(site: Site, scope: str) -> str:
     if scope == "all":
-        return site.settings.get("SITENAME", "")
+        return site.settings.site_name
     if scope in (INQUIRY, COLUMN):
         return KIND_NAMES[scope]
     return f"{site.departments[scope].name}的问政与专栏记录"
 
 
 def tag_uri(site: Site, key: str) -> str:
-    return f"tag:{site.settings.get('JIANDU_TAG_AUTHORITY', 'jiandu.example.gov.cn,2016')}:{key}"
+    return f"tag:{site.settings.tag_authority}:{key}"
 
 
 def render_feed(site: Site, idx: Indexes, scope: str) -> bytes:
-    base = site.settings.get("SITEURL", "")
+    base = site.settings.site_url
     page = "" if scope == "all" else (f"{scope}/" if scope in (INQUIRY, COLUMN) else f"departments/{scope}/")
     feed = _Feed(
         title=feed_title(site, scope), link=f"{base}/{page}", description="", language="zh-CN",

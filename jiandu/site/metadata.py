@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from jiandu.content.model import COLUMN, INQUIRY, KIND_NAMES, Department, Record, Site
+from jiandu.core.settings import Settings
 
 SHARE_IMAGE = "theme/images/share.png"  # the site's image for pages that have none of their own
 DESCRIPTION_LENGTH = 120  # characters; harvesters show about this much
@@ -96,19 +97,19 @@ class PageMeta:
         return "article" if self.article else "website"
 
 
-def public_base(settings: dict) -> str:
+def public_base(settings: Settings) -> str:
     """The site's absolute address: SITEURL when publishing, else the declared public URL."""
-    return (settings.get("SITEURL") or settings.get("JIANDU_PUBLIC_URL") or "").rstrip("/")
+    return (settings.site_url or settings.public_url or "").rstrip("/")
 
 
 def absolute(base: str, target: str) -> str:
     return f"{base}/{target}"
 
 
-def site_meta(settings: dict) -> SiteMeta:
+def site_meta(settings: Settings) -> SiteMeta:
     base = public_base(settings)
-    return SiteMeta(name=settings.get("SITENAME", ""), domain=urlsplit(base).hostname or "",
-                    id_code=settings.get("JIANDU_SITE_CODE") or "", base=base)
+    return SiteMeta(name=settings.site_name, domain=urlsplit(base).hostname or "",
+                    id_code=settings.site_code or "", base=base)
 
 
 def page_title(title: str, pagination=None) -> str:
@@ -136,7 +137,7 @@ def _article(site: Site, sm: SiteMeta, record: Record, url: str) -> ArticleMeta:
     return ArticleMeta(
         title=record.title, pub_date=f"{record.date.isoformat()} {PUB_TIME}",
         published=record.date.isoformat(), source=source, keywords=record_keywords(record, site),
-        author=site.settings.get("JIANDU_SPONSOR") or sm.name, url=url)
+        author=site.settings.sponsor or sm.name, url=url)
 
 
 def record_keywords(record: Record, site: Site) -> str:

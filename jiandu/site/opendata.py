@@ -47,7 +47,7 @@ def _history(changes) -> list[str]:
 
 
 def record_rows(site: Site, idx: Indexes) -> list[dict]:
-    base = site.settings.get("SITEURL", "")
+    base = site.settings.site_url
     rows = []
     for r in (*site.inquiries, *site.entries):
         column = r.kind == COLUMN
@@ -65,7 +65,7 @@ def record_rows(site: Site, idx: Indexes) -> list[dict]:
 
 
 def commitment_rows(site: Site, idx: Indexes) -> list[dict]:
-    base = site.settings.get("SITEURL", "")
+    base = site.settings.site_url
     return [{
         "session": ref.inquiry.key, "segment": ref.segment.id, "department": ref.segment.department,
         "topic": ref.segment.topic, "text": ref.commitment.text, "due": _iso(ref.commitment.due),
@@ -78,7 +78,7 @@ def commitment_rows(site: Site, idx: Indexes) -> list[dict]:
 
 
 def department_rows(site: Site, idx: Indexes) -> list[dict]:
-    base = site.settings.get("SITEURL", "")
+    base = site.settings.site_url
     return [{
         "id": d.id, "name": d.name, "short": d.short, "level": d.level, "parent": d.parent,
         "domains": list(d.domains), "aliases": list(d.aliases), "website": d.website,
@@ -122,7 +122,7 @@ def _csv_cell(value) -> str:
 def render_sitemap(site: Site, idx: Indexes, urls: tuple[str, ...]) -> bytes:
     from xml.sax.saxutils import escape
 
-    base = site.settings.get("SITEURL", "")
+    base = site.settings.site_url
     body = "".join(f"<url><loc>{escape(f'{base}/{u}')}</loc></url>\n" for u in urls)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
@@ -130,6 +130,6 @@ def render_sitemap(site: Site, idx: Indexes, urls: tuple[str, ...]) -> bytes:
 
 
 def render_robots(site: Site, idx: Indexes) -> bytes:
-    base = site.settings.get("SITEURL", "")
+    base = site.settings.site_url
     lines = ["User-agent: *", "Allow: /"] + ([f"Sitemap: {base}/sitemap.xml"] if base else [])
     return ("\n".join(lines) + "\n").encode("utf-8")

@@ -271,7 +271,7 @@ def _ranked(departments: list, stats: dict, key: str, descending: bool) -> list:
 
 
 def _list_pages(site: Site, idx: Indexes) -> list[Output]:
-    size = site.settings.get("JIANDU_PAGE_SIZE", 50)
+    size = site.settings.page_size
     pages: list[Output] = [
         Page("categories/index.html", template="categories.html",
              facts=tuple((c.name, c.slug, len(c.entries)) for c in idx.categories.values())),
@@ -305,7 +305,7 @@ def _record_list(base: str, records: list, size: int, title: str, intro: str) ->
 
 
 def _ledger_pages(site: Site, idx: Indexes) -> list[Page]:
-    size = site.settings.get("JIANDU_PAGE_SIZE", 50)
+    size = site.settings.page_size
     counts = tuple(len(v) for v in idx.commitments_by_status.values())
     views = [("commitments/", None, idx.commitments)] + [
         (f"commitments/{STATUS_SLUGS[s]}/", s, idx.commitments_by_status[s]) for s in LEDGER_STATUSES]
@@ -348,7 +348,7 @@ def _data_files(site: Site) -> list[Output]:
 
 
 def _latest(site: Site) -> dict:
-    n = site.settings.get("JIANDU_LATEST", 5)
+    n = site.settings.latest
     return {INQUIRY: list(reversed(site.inquiries[-n:])), COLUMN: list(reversed(site.entries[-n:]))}
 
 
