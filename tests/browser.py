@@ -73,7 +73,7 @@ class SiteHandler(SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory) -> Path:
-    from jiandu.build import build
+    from jiandu.commands.build import build
     from tests.conftest import CONF
 
     output = tmp_path_factory.mktemp("demo-browser") / "output"

@@ -4,9 +4,9 @@ import io
 
 import pytest
 
-from jiandu.build import build, check, read_pelican_settings
-from jiandu.content import load_site
-from jiandu.settings import jiandu_settings
+from jiandu.commands.build import build, check, read_pelican_settings
+from jiandu.content.tree import load_site
+from jiandu.core.settings import jiandu_settings
 from tests.conftest import CONF, parse
 
 

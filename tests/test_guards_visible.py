@@ -15,8 +15,8 @@ import pytest
 from ada_url import URL
 from bs4 import BeautifulSoup
 
-from jiandu.build import check
-from jiandu.guards import (
+from jiandu.commands.build import check
+from jiandu.content.guards import (
     BANK_CARD,
     EMAIL,
     HIDDEN,
@@ -29,10 +29,10 @@ from jiandu.guards import (
     scan,
     scan_body,
 )
-from jiandu.hidden import hidden_in_html
-from jiandu.sanitize import render_body
-from jiandu.settings import DEFAULTS
-from jiandu.visible import MARKDOWN
+from jiandu.content.hidden import hidden_in_html
+from jiandu.content.sanitize import render_body
+from jiandu.content.visible import MARKDOWN
+from jiandu.core.settings import DEFAULTS
 from tests.conftest import CONF
 from tests.test_guards import ENTRY, FAKE_ID, fake_card, kinds, report
 from tests.test_validation import write
@@ -165,7 +165,7 @@ def test_relative_and_allowlisted_links_pass(markdown):
 
 
 def test_hosts_are_compared_idna_normalised():
-    gs = GuardSettings.from_settings({**DEFAULTS, "JIANDU_LINK_ALLOWLIST": ["gov.cn", "济南.中国"]})
+    gs = GuardSettings.from_settings(DEFAULTS.but(link_allowlist=("gov.cn", "济南.中国")))
     assert scan_body("[x](https://www.济南.中国/)", 1, gs, PAGE) == []
     ascii_form = URL("https://www.济南.中国/").hostname
     assert ascii_form.startswith("www.xn--")
@@ -365,7 +365,7 @@ def test_an_at_sign_before_200_kb_of_letters_is_checked_well_under_a_second():
 
 
 def test_import_feed_does_not_hang_on_an_email_bomb(tree, tmp_path):
-    from jiandu.importer import import_feed
+    from jiandu.commands.importer import import_feed
 
     feed = tmp_path / "bomb.xml"
     feed.write_text(
@@ -373,7 +373,7 @@ def test_import_feed_does_not_hang_on_an_email_bomb(tree, tmp_path):
         '<item><guid>bomb-1</guid><title>测试</title><description>联系 x@' + "a" * 200_000 +
         "</description></item></channel></rss>", encoding="utf-8")
     start = time.process_time()
-    report_ = import_feed(str(feed), tree, dict(DEFAULTS))
+    report_ = import_feed(str(feed), tree, DEFAULTS)
     assert len(report_.created) == 1 and time.process_time() - start < 5.0
 
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from jiandu.build import read_pelican_settings
-from jiandu.pipeline import Pipeline
-from jiandu.settings import jiandu_settings
-from jiandu.testing import FIXTURE_AS_OF
+from jiandu.build.pipeline import Pipeline
+from jiandu.commands.build import read_pelican_settings
+from jiandu.commands.testing import FIXTURE_AS_OF
+from jiandu.core.settings import jiandu_settings
 from tests.conftest import CONF, PROJECT
 
 
@@ -109,7 +109,7 @@ def test_preview_rewrites_a_page_when_its_file_is_saved(tree, tmp_path):
     import threading
     import time
 
-    from jiandu.serve import Preview
+    from jiandu.commands.serve import Preview
 
     lines = []
     preview = Preview(CONF, tmp_path / "output", root=tree, out=lines.append, JIANDU_AS_OF=FIXTURE_AS_OF)

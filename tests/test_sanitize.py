@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from jiandu.build import build_or_report
-from jiandu.content import render_body
-from jiandu.sanitize import sanitize_html
+from jiandu.commands.build import build_or_report
+from jiandu.content.sanitize import sanitize_html
+from jiandu.content.tree import render_body
 from tests.conftest import CONF, parse
 from tests.test_validation import write
 
@@ -123,7 +123,7 @@ def test_sanitized_payloads_run_nothing_in_chromium():
 
 
 def test_body_html_cannot_take_over_page_anchors_but_footnotes_work():
-    from jiandu.sanitize import _markdown
+    from jiandu.content.sanitize import _markdown
 
     html = sanitize_html(_markdown().reset().convert('<a id="q1" href="#q1">x</a>\n\n正文[^1]。\n\n[^1]: 注释'))
     soup = BeautifulSoup(html, "html.parser")

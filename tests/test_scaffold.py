@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 import yaml
 
-from jiandu import scaffold
-from jiandu.build import check
-from jiandu.scaffold import ScaffoldError, new_record
+from jiandu.commands import scaffold
+from jiandu.commands.build import check
+from jiandu.commands.scaffold import ScaffoldError, new_record
 from tests.conftest import CONF
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from jiandu.build import build_or_report, check
+from jiandu.commands.build import build_or_report, check
 from tests.conftest import CONF, PROJECT
 
 

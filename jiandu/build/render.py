@@ -1,0 +1,126 @@
+"""Rendering: one Jinja environment on the theme, page-relative URLs, and writing files."""
+
+from __future__ import annotations
+
+import hashlib
+from contextvars import ContextVar
+from datetime import date
+from functools import partial
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from jiandu.content.model import COLUMN, INQUIRY, KIND_NAMES, KIND_SHORT, OVERDUE, Site
+from jiandu.core.identity import identity_of
+from jiandu.site.charts import bar_chart
+from jiandu.site.indexes import LEDGER_STATUSES, STATUS_SLUGS, Indexes, effective_status
+from jiandu.site.pages import DataFile, Page
+from jiandu.site.search import SEARCH_PAGE, SearchFields
+
+STATUS_MODIFIERS = {
+    "已兑现": "done", "已办结": "done", "推进中": "progress", "办理中": "progress",
+    "未启动": "pending", "已受理": "pending", OVERDUE: "overdue",
+}
+CSS_BUNDLE = "theme/jiandu.css"
+
+
+def relative_url(page_path: str, target: str) -> str:
+    """A link from the page at `page_path` to the site-relative `target`, valid under any prefix."""
+    if target.startswith(("http://", "https://", "mailto:", "#")):
+        return target
+    path, sep, anchor = target.partition("#")
+    here = page_path.split("/")[:-1]
+    there = path.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    rel = "../" * (len(here) - common) + "/".join(there[common:])
+    return (rel or "./") + sep + anchor
+
+
+# The page being rendered: (path, absolute URLs?, SITEURL). Kept out of the template context so
+# that component macros can be imported without context, and so compiled once per build.
+_PAGE: ContextVar[tuple[str, bool, str]] = ContextVar("jiandu_page")
+
+
+def url(target: str) -> str:
+    """The theme's link helper: a target relative to the page being rendered."""
+    path, absolute, siteurl = _PAGE.get()
+    if absolute:  # e.g. 404.html, served at any depth
+        return target if target.startswith(("http://", "https://")) else f"{siteurl}/{target}"
+    return relative_url(path, target)
+
+
+def print_url(siteurl: str, target: str) -> str:
+    """A link target as printed on paper: absolute when published, from the site root otherwise."""
+    return target if target.startswith(("http://", "https://")) else f"{siteurl}/{target}"
+
+
+def date_cn(value: date | None) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def make_env(theme: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(theme / "templates")),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=StrictUndefined,
+        auto_reload=False,  # a theme change starts a new pipeline; no stat() per page
+    )
+    env.globals.update(url=url, KIND_NAMES=KIND_NAMES, KIND_SHORT=KIND_SHORT,
+                       INQUIRY=INQUIRY, COLUMN=COLUMN, STATUS_SLUGS=STATUS_SLUGS,
+                       LEDGER_STATUSES=LEDGER_STATUSES, bar_chart=bar_chart)
+    env.filters.update(date_cn=date_cn, status_modifier=lambda s: STATUS_MODIFIERS.get(s, "pending"))
+    return env
+
+
+def css_bundle(theme: Path) -> bytes:
+    """Component stylesheets concatenated in name order: one request for the whole theme."""
+    parts = sorted((theme / "css").glob("*.css"))
+    return b"\n".join(p.read_bytes() for p in parts)
+
+
+def site_globals(site: Site, idx: Indexes, css: bytes) -> dict:
+    return {
+        "site": site,
+        "idx": idx,
+        "depts": site.departments,
+        "as_of": site.as_of,
+        "SITENAME": site.settings.site_name,
+        "SITEURL": site.settings.site_url,
+        "status_of": partial(effective_status, as_of=site.as_of),
+        "search": SearchFields(site, partial(effective_status, as_of=site.as_of)),
+        "SEARCH_PAGE": SEARCH_PAGE,
+        "print_url": partial(print_url, site.settings.site_url),
+        "css_url": f"{CSS_BUNDLE}?v={hashlib.sha256(css).hexdigest()[:10]}",
+        "identity": identity_of(site.settings),
+    }
+
+
+def use_site(env: Environment, shared: dict) -> None:
+    """Make one build's site data the theme's globals, and drop modules made with older ones."""
+    env.globals.update(shared)
+    for name in env.list_templates():
+        template = env.get_template(name)
+        template._module = None
+        # A flat dict instead of Jinja's ChainMap: every name a template reads is looked up here.
+        template.globals = dict(env.globals)
+
+
+def render_page(env: Environment, page: Page) -> bytes:
+    template = env.get_template(page.template)
+    absolute = page.context.get("absolute_urls", False)
+    token = _PAGE.set((page.path, absolute, env.globals["SITEURL"]))
+    try:
+        html = template.render({**page.context, "page_path": page.path, "page_url": page.url})
+    finally:
+        _PAGE.reset(token)
+    return html.encode("utf-8")
+
+
+def render_output(env: Environment, page: Page | DataFile) -> bytes:
+    if isinstance(page, DataFile):
+        return page.produce(env.globals["site"], env.globals["idx"], *page.args)
+    return render_page(env, page)

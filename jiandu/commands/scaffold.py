@@ -1,0 +1,164 @@
+"""`invoke new inquiry|column`: a new record file with every required key explained in Chinese.
+
+Values a person must supply are left empty, so `invoke check` names each one until it is filled.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from jiandu.content.model import COLUMN, INQUIRY
+from jiandu.content.registry import Registry, load_registry
+from jiandu.core.problems import Problems
+from jiandu.core.schema import Invalid, parse_date
+from jiandu.core.source import read_markdown
+
+FILE_RE = re.compile(r"^(\d{4})-(\d{1,3})\.md$")
+NUMBER_WIDTH = {INQUIRY: 2, COLUMN: 3}
+
+INQUIRY_TEMPLATE = """\
+---
+# 标题（必填）：本期节目的标题，例如“{year}年第{number}期电视问政：老旧小区改造”
+title:
+# 期号（必填）：当年第几期，只写数字
+number: {number}
+# 日期（必填）：播出日期，格式为 年-月-日
+date: {date}
+# 视频网址（可选）：只能是白名单内的网站，例如 https://www.jnnews.tv/...
+# video:
+# 问政环节（必填，至少一个）。每个环节以“- ”开头，可复制增加
+segments:
+    # 问题（必填）：本环节曝光的问题
+  - topic:
+    # 责任部门（必填）：部门编号或名称，见 content/departments.yml
+    department: {department}
+    # 答问人职务（可选）：只写职务，不写姓名
+    respondent:
+    # 承诺：部门在节目中作出的承诺，可有多条
+    commitments:
+        # 承诺内容（必填）
+      - text:
+        # 承诺期限（可选）：年-月-日
+        due:
+        # 状态（必填）：已兑现、推进中 或 未启动
+        status: 未启动
+        # 核实日期：状态为已兑现时必填
+        # checked:
+        # 佐证（可选）：专栏稿件如 column/{year}-001，或白名单内的网址
+        # evidence:
+---
+
+在这里写节目内容摘要（Markdown 格式）。不要写出当事人的姓名、电话、身份证号等个人信息。
+"""
+
+COLUMN_TEMPLATE = """\
+---
+# 标题（必填）：本期稿件标题
+title:
+# 期号（必填）：当年第几期，只写数字
+number: {number}
+# 日期（必填）：刊发日期，格式为 年-月-日
+date: {date}
+# 责任部门（必填）：一个或多个部门编号或名称，见 content/departments.yml
+departments: [{department}]
+# 所在区县（可选）：区县的编号，见 content/departments.yml 中层级为“区县”的部门
+# district:
+# 问题类别（可选）：例如 供暖、物业管理
+# category:
+# 线索来源（可选）：例如 12345热线、读者来信
+# source:
+# 办理状态（必填）：已受理、办理中 或 已办结
+status: 已受理
+# 办结日期：状态为已办结时必填，年-月-日
+# resolved:
+# 跟进的问政环节（可选）：例如 inquiry/{year}-01#q1
+# follow_up:
+---
+
+在这里写稿件正文（Markdown 格式）。当事人只写姓氏（如“王女士”），不写电话、身份证号等个人信息。
+"""
+
+TEMPLATES = {INQUIRY: INQUIRY_TEMPLATE, COLUMN: COLUMN_TEMPLATE}
+
+
+class ScaffoldError(Exception):
+    """A request that cannot be carried out; the message is for staff."""
+
+
+def today() -> date:
+    """Today in the bureau's time zone (scaffolding, unlike a build, may use the clock)."""
+    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
+
+
+def used_numbers(folder: Path, year: int) -> dict[int, Path]:
+    """Edition numbers already used in `year`, by file name and by front matter."""
+    used: dict[int, Path] = {}
+    for file in sorted(folder.glob("*.md")):
+        match = FILE_RE.match(file.name)
+        if match and int(match.group(1)) == year:
+            used[int(match.group(2))] = file
+        source = read_markdown(file, file.name, Problems())
+        data = source.meta.data if source else None
+        if isinstance(data, dict) and isinstance(data.get("number"), int):
+            try:
+                if parse_date(data.get("date")).year == year:
+                    used.setdefault(data["number"], file)
+            except Invalid:
+                pass
+    return used
+
+
+def new_record(root: Path, kind: str, on: str | date | None = None, number: int | None = None,
+               department: str | None = None, content: str = "content") -> Path:
+    """Write a new record file for `kind` and return its path; never overwrites."""
+    if kind not in TEMPLATES:
+        raise ScaffoldError(f"未知类别“{kind}”。请写 inquiry（电视问政）或 column（专栏）。")
+    folder = root / content / kind
+    day = _date(on)
+    used = used_numbers(folder, day.year)
+    number = _number(number, used, root)
+    dept = _department(root / content / "departments.yml", department) if department else ""
+    target = folder / f"{day.year}-{number:0{NUMBER_WIDTH[kind]}d}.md"
+    if target.exists():
+        raise ScaffoldError(f"文件 {target.relative_to(root)} 已存在，不会覆盖。请换一个期号（--number）。")
+    folder.mkdir(parents=True, exist_ok=True)
+    text = TEMPLATES[kind].format(year=day.year, number=number, date=day.isoformat(), department=dept)
+    with target.open("x", encoding="utf-8") as out:  # "x": fail rather than overwrite in a race
+        out.write(text)
+    return target
+
+
+def _date(on) -> date:
+    if on is None or on == "":
+        return today()
+    try:
+        return parse_date(on)
+    except Invalid as err:
+        raise ScaffoldError(f"--date：{err.message}{err.suggestion}") from None
+
+
+def _number(number, used: dict[int, Path], root: Path) -> int:
+    if number is None or number == "":
+        return max(used, default=0) + 1
+    try:
+        number = int(number)
+    except ValueError:
+        raise ScaffoldError(f"--number 应为整数，实际为“{number}”。") from None
+    if number < 1:
+        raise ScaffoldError("--number 应不小于 1。")
+    if number in used:
+        raise ScaffoldError(f"第{number}期已在 {used[number].relative_to(root)} 使用，不会覆盖。"
+                            f"下一个可用期号是 {max(used) + 1}。")
+    return number
+
+
+def _department(registry_file: Path, ref: str) -> str:
+    problems = Problems()
+    registry: Registry = load_registry(registry_file, registry_file.name, problems)
+    try:
+        return registry.lookup(ref)
+    except Invalid as err:
+        raise ScaffoldError(f"--department：{err.message}{err.suggestion}") from None

@@ -1,0 +1,165 @@
+"""The typed records that the rest of the code trusts. Built only from validated content."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from jiandu.core.settings import DEFAULTS, Settings
+
+LEVELS = ("市直部门", "区县", "区县部门", "镇街")
+COMMITMENT_STATUSES = ("已兑现", "推进中", "未启动")
+ENTRY_STATUSES = ("已受理", "办理中", "已办结")
+OVERDUE = "逾期"
+INQUIRY, COLUMN = "inquiry", "column"
+KIND_NAMES = {INQUIRY: "电视问政", COLUMN: "民生无小事、件件有人管"}
+KIND_SHORT = {INQUIRY: "问政", COLUMN: "专栏"}
+
+
+@dataclass(frozen=True, slots=True)
+class Department:
+    id: str
+    name: str
+    level: str
+    short: str | None = None
+    parent: str | None = None
+    domains: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    website: str | None = None
+    until: date | None = None
+    successor: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.short or self.name
+
+    @property
+    def url(self) -> str:
+        return f"departments/{self.id}/"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A reference to a record (`column/2017-045`), a segment (`inquiry/2017-03#q1`) or a URL."""
+
+    target: str
+    url: str  # site-relative for records, absolute for external links
+    external: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    date: date
+    status: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Commitment:
+    text: str
+    status: str
+    due: date | None = None
+    checked: date | None = None
+    evidence: Link | None = None
+    history: tuple[StatusChange, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    id: str
+    topic: str
+    department: str  # department id
+    respondent: str | None = None
+    commitments: tuple[Commitment, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    """An old address of a record, kept working as a redirect page (permanent URLs)."""
+
+    url: str  # site-relative, e.g. "column/2016-045/" or "old/page.html"
+    line: int  # where it is written in the record's file, for messages about it
+
+    @property
+    def output_path(self) -> str:
+        return self.url + "index.html" if self.url.endswith("/") else self.url
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """What both kinds share: identity, edition, dates and rendered body."""
+
+    kind: str
+    year: int
+    number: int
+    title: str
+    date: date
+    path: str  # source file, relative to the project root
+    body_html: str
+    sample: bool
+    aliases: tuple[Alias, ...] = ()
+    # Derived once: they are read for every page that lists the record.
+    key: str = field(init=False, compare=False)
+    updated: date = field(init=False, compare=False)  # date, or the latest history item's date
+
+    def __post_init__(self):
+        object.__setattr__(self, "key", record_key(self.kind, self.year, self.number))
+        latest = max((change.date for change in self.history_items()), default=self.date)
+        object.__setattr__(self, "updated", max(latest, self.date))
+
+    @property
+    def url(self) -> str:
+        return self.key + "/"
+
+    @property
+    def edition(self) -> str:
+        return f"{self.year}年第{self.number}期"
+
+    def history_items(self) -> tuple[StatusChange, ...]:
+        return ()
+
+
+@dataclass(frozen=True, slots=True)
+class Inquiry(Record):
+    program: str = ""
+    video: str | None = None
+    segments: tuple[Segment, ...] = ()
+
+    @property
+    def departments(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(s.department for s in self.segments))
+
+    def history_items(self) -> tuple[StatusChange, ...]:
+        return tuple(h for s in self.segments for c in s.commitments for h in c.history)
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnEntry(Record):
+    departments: tuple[str, ...] = ()
+    status: str = "已受理"
+    district: str | None = None
+    category: str | None = None
+    source: str | None = None
+    resolved: date | None = None
+    follow_up: Link | None = None
+    history: tuple[StatusChange, ...] = ()
+
+    def history_items(self) -> tuple[StatusChange, ...]:
+        return self.history
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything read from content/: the registry and the records, sorted by kind then edition."""
+
+    departments: dict[str, Department]
+    inquiries: tuple[Inquiry, ...]
+    entries: tuple[ColumnEntry, ...]
+    as_of: date
+    settings: Settings = field(default=DEFAULTS, compare=False)
+    editions: tuple = ()  # archived editions (editions.Edition), oldest first
+
+
+def record_key(kind: str, year: int, number: int) -> str:
+    width = 2 if kind == INQUIRY else 3
+    return f"{kind}/{year}-{number:0{width}d}"

@@ -1,0 +1,135 @@
+"""Open data: every record, commitment and department as JSON and CSV, from one row builder each."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from jiandu.content.model import COLUMN, Site
+from jiandu.site.indexes import Indexes
+
+LIST_SEPARATOR = "|"
+
+# (field, description) per dataset: the single source for the exports and the /data/ page.
+FIELDS = {
+    "records": [
+        ("key", "记录编号，如 column/2016-045"), ("kind", "类别：inquiry 电视问政，column 专栏"),
+        ("year", "年份"), ("number", "期号"), ("title", "标题"), ("date", "播出或刊发日期"),
+        ("url", "网页地址"), ("departments", "责任部门编号（列表）"), ("district", "所在区县编号"),
+        ("category", "问题类别"), ("source", "线索来源"), ("status", "专栏办理状态"),
+        ("resolved", "办结日期"), ("follow_up", "跟进的问政环节"),
+        ("history", "办理进展（列表，每项为“日期 状态 说明”）"), ("updated", "最后更新日期"),
+        ("sample", "是否为示例内容"),
+    ],
+    "commitments": [
+        ("session", "问政记录编号"), ("segment", "问政环节编号"), ("department", "责任部门编号"),
+        ("topic", "问政环节的问题"), ("text", "承诺内容"), ("due", "承诺期限"),
+        ("status", "登记状态"), ("effective_status", "截至数据日期的状态（含逾期）"),
+        ("checked", "核实日期"), ("evidence", "佐证（记录编号或网址）"),
+        ("history", "承诺进展（列表，每项为“日期 状态 说明”）"), ("as_of", "判断逾期所依据的数据日期"),
+        ("url", "网页地址"),
+    ],
+    "departments": [
+        ("id", "部门编号"), ("name", "全称"), ("short", "简称"), ("level", "层级"),
+        ("parent", "所属区县编号"), ("domains", "执法领域（列表）"), ("aliases", "别名（列表）"),
+        ("website", "网站"), ("until", "撤销日期"), ("successor", "承接部门编号"), ("url", "网页地址"),
+    ],
+}
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def _history(changes) -> list[str]:
+    return [" ".join(filter(None, (c.date.isoformat(), c.status, c.note))) for c in changes]
+
+
+def record_rows(site: Site, idx: Indexes) -> list[dict]:
+    base = site.settings.site_url
+    rows = []
+    for r in (*site.inquiries, *site.entries):
+        column = r.kind == COLUMN
+        rows.append({
+            "key": r.key, "kind": r.kind, "year": r.year, "number": r.number, "title": r.title,
+            "date": _iso(r.date), "url": f"{base}/{r.url}", "departments": list(r.departments),
+            "district": r.district if column else None, "category": r.category if column else None,
+            "source": r.source if column else None, "status": r.status if column else None,
+            "resolved": _iso(r.resolved) if column else None,
+            "follow_up": r.follow_up.target if column and r.follow_up else None,
+            "history": _history(r.history) if column else [],
+            "updated": _iso(r.updated), "sample": r.sample,
+        })
+    return rows
+
+
+def commitment_rows(site: Site, idx: Indexes) -> list[dict]:
+    base = site.settings.site_url
+    return [{
+        "session": ref.inquiry.key, "segment": ref.segment.id, "department": ref.segment.department,
+        "topic": ref.segment.topic, "text": ref.commitment.text, "due": _iso(ref.commitment.due),
+        "status": ref.commitment.status, "effective_status": ref.status,
+        "checked": _iso(ref.commitment.checked),
+        "evidence": ref.commitment.evidence.target if ref.commitment.evidence else None,
+        "history": _history(ref.commitment.history), "as_of": _iso(site.as_of),
+        "url": f"{base}/{ref.url}",
+    } for ref in idx.commitments]
+
+
+def department_rows(site: Site, idx: Indexes) -> list[dict]:
+    base = site.settings.site_url
+    return [{
+        "id": d.id, "name": d.name, "short": d.short, "level": d.level, "parent": d.parent,
+        "domains": list(d.domains), "aliases": list(d.aliases), "website": d.website,
+        "until": _iso(d.until), "successor": d.successor, "url": f"{base}/{d.url}",
+    } for d in site.departments.values()]
+
+
+ROWS = {"records": record_rows, "commitments": commitment_rows, "departments": department_rows}
+
+
+def render_json(site: Site, idx: Indexes, dataset: str) -> bytes:
+    """A JSON array with one record per line: readable, diffable, and fast to write."""
+    rows = (json.dumps(row, ensure_ascii=False) for row in ROWS[dataset](site, idx))
+    return ("[\n" + ",\n".join(rows) + "\n]\n").encode("utf-8")
+
+
+def render_csv(site: Site, idx: Indexes, dataset: str) -> bytes:
+    """UTF-8 with BOM so that Excel opens the Chinese text; lists joined with LIST_SEPARATOR."""
+    names = [name for name, _ in FIELDS[dataset]]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(names)
+    for row in ROWS[dataset](site, idx):
+        writer.writerow([_csv_cell(row[name]) for name in names])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = LIST_SEPARATOR.join(value) if isinstance(value, list) else str(value)
+    # A leading ' keeps spreadsheet programs from running text (e.g. an imported title) as a formula.
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def render_sitemap(site: Site, idx: Indexes, urls: tuple[str, ...]) -> bytes:
+    from xml.sax.saxutils import escape
+
+    base = site.settings.site_url
+    body = "".join(f"<url><loc>{escape(f'{base}/{u}')}</loc></url>\n" for u in urls)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            f"{body}</urlset>\n").encode()
+
+
+def render_robots(site: Site, idx: Indexes) -> bytes:
+    base = site.settings.site_url
+    lines = ["User-agent: *", "Allow: /"] + ([f"Sitemap: {base}/sitemap.xml"] if base else [])
+    return ("\n".join(lines) + "\n").encode("utf-8")
