@@ -11,11 +11,16 @@ from jiandu.build.manifest import write_manifest
 from jiandu.commands import deploy as deploy_module
 from jiandu.commands.deploy import CURRENT, DeployError, Target, deploy, publish, switch_current
 from jiandu.core.settings import DEFAULTS
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, PUBLISHABLE_AS_OF, make_publishable
 from tests.test_validation import write
 
 PUBLISH_CONF = PROJECT / "publishconf.py"
-AS_OF = {"JIANDU_AS_OF": "2016-06-30"}
+AS_OF = {"JIANDU_AS_OF": PUBLISHABLE_AS_OF}
+
+
+@pytest.fixture
+def tree(tree):
+    return make_publishable(tree)
 
 
 def require_rsync() -> None:

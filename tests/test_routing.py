@@ -172,7 +172,8 @@ def test_entry_timeline_shows_days_between_hops_and_in_total(fixture_site):
         summary = soup.select_one(".jd-trail__summary")
         assert summary.strong.get_text() == str(total)
         assert ("反复流转" in summary.get_text()) == read(e)["bounced"]
-        assert not soup.find("script")  # readable without JavaScript
+        # Readable without JavaScript: the only script is the optional 长辈版 switch.
+        assert [s.get("src") for s in soup.find_all("script")] == ["../../theme/elder.js"]
 
 
 def test_an_entry_closed_by_its_last_hop_is_resolved_on_that_day(fixture_site):

@@ -84,8 +84,11 @@ class Pipeline:
 
     def _write(self, site: Site, idx: Indexes, outputs: list[Output]) -> None:
         _write_file(self.output / CSS_BUNDLE, self.css)
-        for script in sorted((self.theme / "js").glob("*.js")):  # only the search page uses one
-            _write_file(self.output / posixpath.dirname(CSS_BUNDLE) / script.name, script.read_bytes())
+        theme_out = self.output / posixpath.dirname(CSS_BUNDLE)
+        for script in sorted((self.theme / "js").glob("*.js")):  # search, and the 长辈版 switch
+            _write_file(theme_out / script.name, script.read_bytes())
+        for image in sorted((self.theme / "images").glob("*.*")):  # the site's own images, no CDN
+            _write_file(theme_out / "images" / image.name, image.read_bytes())
         env = self.env
         use_site(env, site_globals(site, idx, self.css))
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from jiandu.content.model import COLUMN, INQUIRY, KIND_NAMES, KIND_SHORT, OVERDUE, Site
+from jiandu.core.identity import identity_of
 from jiandu.site.charts import bar_chart
 from jiandu.site.citations import date_cn
 from jiandu.site.indexes import LEDGER_STATUSES, STATUS_SLUGS, Indexes, effective_status
@@ -90,6 +91,7 @@ def site_globals(site: Site, idx: Indexes, css: bytes) -> dict:
         "SEARCH_PAGE": SEARCH_PAGE,
         "print_url": partial(print_url, site.settings.site_url),
         "css_url": f"{CSS_BUNDLE}?v={hashlib.sha256(css).hexdigest()[:10]}",
+        "identity": identity_of(site.settings),
     }
 
 

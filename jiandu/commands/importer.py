@@ -28,7 +28,8 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from jiandu.content.guards import GuardSettings, hiding_styles, message, scan_body, scan_values
+from jiandu.content.guards import GuardSettings, message, scan_body, scan_values
+from jiandu.content.hidden import hiding_classes, hiding_styles
 from jiandu.content.registry import Registry, load_registry
 from jiandu.content.sanitize import sanitize_html
 from jiandu.core import download
@@ -109,7 +110,7 @@ def drop_hidden(html: str) -> tuple[str, int]:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")
-    hidden_classes = {cls for style in soup.find_all("style") for cls in _hiding_classes(style.text)}
+    hidden_classes = {cls for style in soup.find_all("style") for cls in hiding_classes(style.text)}
     doomed = [el for el in soup.find_all(True)
               if el.has_attr("hidden") or hiding_styles(el.get("style", ""))
               or hidden_classes & set(el.get("class") or ())]
@@ -133,11 +134,6 @@ def _flatten(soup) -> None:
                 child.string = child.get_text()
             else:
                 stack.append((child, depth + 1))
-
-
-def _hiding_classes(css: str) -> set[str]:
-    return {cls for selector, body in re.findall(r"([^{}]+)\{([^}]*)\}", css) if hiding_styles(body)
-            for cls in re.findall(r"\.([\w-]+)", selector)}
 
 
 def html_to_markdown(html: str) -> tuple[str, int]:

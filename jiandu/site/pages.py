@@ -17,6 +17,8 @@ from jiandu.core.problems import ContentError, Problems
 from jiandu.site import feeds, opendata
 from jiandu.site.citations import cite_all
 from jiandu.site.indexes import LEDGER_STATUSES, STATUS_SLUGS, Indexes
+from jiandu.site.metadata import SiteMeta, absolute, describe, page_title, site_meta, with_meta
+from jiandu.site.qr import QR_NAME, render_qr
 from jiandu.site.routing import bounced_trails, bounced_url
 from jiandu.site.samples import Median, Rate
 from jiandu.site.search import SEARCH_PAGE
@@ -113,6 +115,7 @@ def site_pages(site: Site, idx: Indexes) -> list[Output]:
              context={"statuses": [*ENTRY_STATUSES, *LEDGER_STATUSES]}),
         Page("departments/index.html", facts=directory, template="departments.html",
              context={"stats": stats, "rankings": RANKINGS}),
+        Page(f"{ELDER_PAGE}index.html", template="elder.html"),
         *_record_pages(site, idx),
         *_department_pages(site, idx, stats),
         *_list_pages(site, idx),
@@ -125,7 +128,69 @@ def site_pages(site: Site, idx: Indexes) -> list[Output]:
     pages.append(DataFile("sitemap.xml", produce=opendata.render_sitemap, args=(html,)))
     redirects = _redirect_pages(site)
     _check_redirects_collide_with_nothing(site, pages, redirects)
-    return sorted(pages + redirects, key=lambda p: p.path)
+    sm = site_meta(site.settings)
+    return sorted((_described(p, site, sm) for p in pages + redirects), key=lambda p: p.path)
+
+
+ELDER_PAGE = "elder/"
+
+
+def _described(output: Output, site: Site, sm: SiteMeta) -> Output:
+    """The page with its metadata (guideline fields, description, canonical link, Open Graph)."""
+    if not isinstance(output, Page):
+        return output
+    ctx, url = output.context, output.url
+    title, column, extra = DESCRIBE[output.template](ctx)
+    if output.template == "404.html":
+        extra = {**extra, "canonical": "", "noindex": True}
+    elif output.template == "redirect.html":
+        extra = {**extra, "canonical": absolute(sm.base, ctx["target"]) if sm.base else "", "noindex": True}
+    return with_meta(output, describe(site, sm, url, title, column, **extra))
+
+
+def _kind_of_list(ctx: dict) -> str:
+    return INQUIRY if ctx["pagination"].base.startswith(f"{INQUIRY}/") else COLUMN
+
+
+def _department_description(ctx: dict) -> str:
+    dept, s = ctx["facts"].department, ctx["stats"]
+    return (f"{dept.name}在电视问政中被问到的问题、作出的承诺和兑现情况，以及专栏跟踪的记录：问政环节与专栏 "
+            f"{s.records} 条，承诺 {s.commitment_total} 项，其中逾期 {s.overdue} 项。")
+
+
+# Each template: (title, column, extra arguments of `describe`) from the page's context.
+DESCRIBE = {
+    "home.html": lambda c: ("首页", "home", {}),
+    "404.html": lambda c: ("页面不存在", "home", {"description": "您要找的页面不存在或已移动。"}),
+    "search.html": lambda c: ("搜索", "search", {}),
+    "elder.html": lambda c: ("长辈版", "elder", {}),
+    "departments.html": lambda c: ("部门名录", "departments", {}),
+    "inquiry.html": lambda c: (c["record"].title, INQUIRY, {"record": c["record"]}),
+    "entry.html": lambda c: (c["record"].title, COLUMN, {"record": c["record"]}),
+    "redirect.html": lambda c: ("本页网址已变更", c["record"].kind, {}),
+    "department.html": lambda c: (c["facts"].department.name, "departments",
+                                  {"description": _department_description(c)}),
+    "district.html": lambda c: (f"{c['facts'].department.label}：专栏与部门", "departments",
+                                {"description": f"发生在{c['facts'].department.name}的专栏，"
+                                                f"共 {len(c['entries'])} 期；以及所属部门和镇街。"}),
+    "ranking.html": lambda c: (f"部门排序：{c['heading']}", "departments",
+                               {"description": f"各部门按{c['heading']}排序。"}),
+    "categories.html": lambda c: ("问题类别", COLUMN, {"description": "专栏按问题类别分组的全部记录。"}),
+    "statuses.html": lambda c: ("办理状态", COLUMN, {"description": "专栏按办理状态分组的全部记录。"}),
+    "kind.html": lambda c: (KIND_NAMES[c["kind"]], c["kind"], {}),
+    "records.html": lambda c: (page_title(c["title"], c["pagination"]), _kind_of_list(c),
+                               {"description": f"{c['title']}。{c['intro']}"}),
+    "commitments.html": lambda c: (page_title("承诺台账" + (f"：{c['status']}" if c["status"] else ""),
+                                              c["pagination"]), "commitments", {}),
+    "archive.html": lambda c: ("往期目录", "archive", {}),
+    "archive_year.html": lambda c: (
+        f"{c['year']}年往期目录", "archive",
+        {"description": f"{c['year']}年电视问政和专栏的全部期号，缺号一并列出。"}),
+    "data.html": lambda c: ("开放数据", "data", {}),
+    "bounced.html": lambda c: (page_title("反复流转的案件", c["pagination"]), COLUMN,
+                               {"description": "在部门之间交办、转办、退回或认领三次以上，"
+                                               "或又回到曾经转出它的部门的专栏案件，及其流转经过。"}),
+}
 
 
 def _redirect_pages(site: Site) -> list[Page]:
@@ -148,8 +213,8 @@ def _check_redirects_collide_with_nothing(site: Site, pages: list[Output], redir
         raise ContentError(problems)
 
 
-def _record_pages(site: Site, idx: Indexes) -> list[Page]:
-    pages = []
+def _record_pages(site: Site, idx: Indexes) -> list[Output]:
+    pages: list[Output] = [_qr_file(site, r) for r in (*site.inquiries, *site.entries)]
     for r in site.inquiries:
         follow = {e.key for s in r.segments for e in idx.follow_ups.get(f"{r.key}#{s.id}", ())}
         videos = {s.id: next((c for c in cite_all(s.sources, r.video) if c.at and c.url), None)
@@ -159,7 +224,7 @@ def _record_pages(site: Site, idx: Indexes) -> list[Page]:
                           context={"record": r, "citations": cite_all(r.sources, r.video),
                                    "segment_citations": {s.id: cite_all(s.sources, r.video)
                                                          for s in r.segments},
-                                   "segment_videos": videos}))
+                                   "segment_videos": videos, "qr": _qr(site, r)}))
     for r in site.entries:
         related = {ref.inquiry.key for ref in idx.evidence_for.get(r.key, ())}
         if r.follow_up:
@@ -168,8 +233,18 @@ def _record_pages(site: Site, idx: Indexes) -> list[Page]:
                           facts=(tuple(ref.ident for ref in idx.evidence_for.get(r.key, ())),),
                           template="entry.html",
                           context={"record": r, "trail": idx.routing.trails.get(r.key),
-                                   "citations": cite_all(r.sources)}))
+                                   "citations": cite_all(r.sources), "qr": _qr(site, r)}))
     return pages
+
+
+def _qr(site: Site, record) -> dict:
+    """What a record page shows of its QR code: the published file and the URL in it."""
+    return {"src": f"{record.url}{QR_NAME}", "url": absolute(site_meta(site.settings).base, record.url)}
+
+
+def _qr_file(site: Site, record) -> DataFile:
+    url = absolute(site_meta(site.settings).base, record.url)
+    return DataFile(f"{record.url}{QR_NAME}", produce=render_qr, args=(url,))
 
 
 def _department_pages(site: Site, idx: Indexes, stats: dict) -> list[Output]:
