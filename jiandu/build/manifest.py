@@ -12,7 +12,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-MANIFEST = "manifest.json"
+from jiandu.core import routes
+
+MANIFEST = routes.MANIFEST
 FORMAT = "jiandu-manifest/1"
 HASH_BLOCK = 1 << 20
 

@@ -6,14 +6,14 @@ writes again only the outputs that an edit touches.
 
 from __future__ import annotations
 
-import posixpath
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from jiandu.build.render import CSS_BUNDLE, css_bundle, make_env, render_output, site_globals, use_site
+from jiandu.build.render import css_bundle, make_env, render_output, site_globals, use_site
 from jiandu.content.model import Site
 from jiandu.content.tree import ContentTree
+from jiandu.core import routes
 from jiandu.core.workers import run_split
 from jiandu.site.indexes import Indexes, build_indexes
 from jiandu.site.pages import Output, site_pages
@@ -82,9 +82,9 @@ class Pipeline:
         return Update([o.path for o in stale], removed, time.monotonic() - started)
 
     def _write(self, site: Site, idx: Indexes, outputs: list[Output]) -> None:
-        _write_file(self.output / CSS_BUNDLE, self.css)
+        _write_file(self.output / routes.CSS_BUNDLE, self.css)
         for script in sorted((self.theme / "js").glob("*.js")):  # only the search page uses one
-            _write_file(self.output / posixpath.dirname(CSS_BUNDLE) / script.name, script.read_bytes())
+            _write_file(self.output / routes.asset(script.name), script.read_bytes())
         env = self.env
         use_site(env, site_globals(site, idx, self.css))
 

@@ -11,30 +11,16 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from jiandu.content.model import COLUMN, INQUIRY, KIND_NAMES, KIND_SHORT, OVERDUE, Site
+from jiandu.core import routes
 from jiandu.site.charts import bar_chart
 from jiandu.site.indexes import LEDGER_STATUSES, STATUS_SLUGS, Indexes, effective_status
 from jiandu.site.pages import DataFile, Page
-from jiandu.site.search import SEARCH_PAGE, SearchFields
+from jiandu.site.search import SearchFields
 
 STATUS_MODIFIERS = {
     "已兑现": "done", "已办结": "done", "推进中": "progress", "办理中": "progress",
     "未启动": "pending", "已受理": "pending", OVERDUE: "overdue",
 }
-CSS_BUNDLE = "theme/jiandu.css"
-
-
-def relative_url(page_path: str, target: str) -> str:
-    """A link from the page at `page_path` to the site-relative `target`, valid under any prefix."""
-    if target.startswith(("http://", "https://", "mailto:", "#")):
-        return target
-    path, sep, anchor = target.partition("#")
-    here = page_path.split("/")[:-1]
-    there = path.split("/")
-    common = 0
-    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
-        common += 1
-    rel = "../" * (len(here) - common) + "/".join(there[common:])
-    return (rel or "./") + sep + anchor
 
 
 # The page being rendered: (path, absolute URLs?, SITEURL). Kept out of the template context so
@@ -46,13 +32,8 @@ def url(target: str) -> str:
     """The theme's link helper: a target relative to the page being rendered."""
     path, absolute, siteurl = _PAGE.get()
     if absolute:  # e.g. 404.html, served at any depth
-        return target if target.startswith(("http://", "https://")) else f"{siteurl}/{target}"
-    return relative_url(path, target)
-
-
-def print_url(siteurl: str, target: str) -> str:
-    """A link target as printed on paper: absolute when published, from the site root otherwise."""
-    return target if target.startswith(("http://", "https://")) else f"{siteurl}/{target}"
+        return routes.absolute(siteurl, target)
+    return routes.relative(path, target)
 
 
 def date_cn(value: date | None) -> str:
@@ -68,7 +49,7 @@ def make_env(theme: Path) -> Environment:
         undefined=StrictUndefined,
         auto_reload=False,  # a theme change starts a new pipeline; no stat() per page
     )
-    env.globals.update(url=url, KIND_NAMES=KIND_NAMES, KIND_SHORT=KIND_SHORT,
+    env.globals.update(url=url, routes=routes, KIND_NAMES=KIND_NAMES, KIND_SHORT=KIND_SHORT,
                        INQUIRY=INQUIRY, COLUMN=COLUMN, STATUS_SLUGS=STATUS_SLUGS,
                        LEDGER_STATUSES=LEDGER_STATUSES, bar_chart=bar_chart)
     env.filters.update(date_cn=date_cn, status_modifier=lambda s: STATUS_MODIFIERS.get(s, "pending"))
@@ -91,9 +72,9 @@ def site_globals(site: Site, idx: Indexes, css: bytes) -> dict:
         "SITEURL": site.settings.get("SITEURL", ""),
         "status_of": partial(effective_status, as_of=site.as_of),
         "search": SearchFields(site, partial(effective_status, as_of=site.as_of)),
-        "SEARCH_PAGE": SEARCH_PAGE,
-        "print_url": partial(print_url, site.settings.get("SITEURL", "")),
-        "css_url": f"{CSS_BUNDLE}?v={hashlib.sha256(css).hexdigest()[:10]}",
+        # Canonical links and link targets as printed on paper: absolute when published.
+        "absolute_url": partial(routes.absolute, site.settings.get("SITEURL", "")),
+        "css_url": f"{routes.CSS_BUNDLE}?v={hashlib.sha256(css).hexdigest()[:10]}",
     }
 
 

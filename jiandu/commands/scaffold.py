@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 
 from jiandu.content.model import COLUMN, INQUIRY
 from jiandu.content.registry import Registry, load_registry
+from jiandu.core import routes
 from jiandu.core.problems import Problems
 from jiandu.core.schema import Invalid, parse_date
 from jiandu.core.source import read_markdown
 
 FILE_RE = re.compile(r"^(\d{4})-(\d{1,3})\.md$")
-NUMBER_WIDTH = {INQUIRY: 2, COLUMN: 3}
 
 INQUIRY_TEMPLATE = """\
 ---
@@ -121,7 +121,7 @@ def new_record(root: Path, kind: str, on: str | date | None = None, number: int 
     used = used_numbers(folder, day.year)
     number = _number(number, used, root)
     dept = _department(root / content / "departments.yml", department) if department else ""
-    target = folder / f"{day.year}-{number:0{NUMBER_WIDTH[kind]}d}.md"
+    target = folder / f"{routes.edition_slug(kind, day.year, number)}.md"
     if target.exists():
         raise ScaffoldError(f"文件 {target.relative_to(root)} 已存在，不会覆盖。请换一个期号（--number）。")
     folder.mkdir(parents=True, exist_ok=True)

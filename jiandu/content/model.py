@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from jiandu.core import routes
+
 LEVELS = ("市直部门", "区县", "区县部门", "镇街")
 COMMITMENT_STATUSES = ("已兑现", "推进中", "未启动")
 ENTRY_STATUSES = ("已受理", "办理中", "已办结")
@@ -33,7 +35,7 @@ class Department:
 
     @property
     def url(self) -> str:
-        return f"departments/{self.id}/"
+        return routes.department(self.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +45,7 @@ class Link:
     target: str
     url: str  # site-relative for records, absolute for external links
     external: bool = False
+    ref: routes.Ref | None = None  # the record or segment, for internal links
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +83,7 @@ class Alias:
 
     @property
     def output_path(self) -> str:
-        return self.url + "index.html" if self.url.endswith("/") else self.url
+        return routes.output_path(self.url)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,13 +104,13 @@ class Record:
     updated: date = field(init=False, compare=False)  # date, or the latest history item's date
 
     def __post_init__(self):
-        object.__setattr__(self, "key", record_key(self.kind, self.year, self.number))
+        object.__setattr__(self, "key", routes.record_key(self.kind, self.year, self.number))
         latest = max((change.date for change in self.history_items()), default=self.date)
         object.__setattr__(self, "updated", max(latest, self.date))
 
     @property
     def url(self) -> str:
-        return self.key + "/"
+        return routes.record(self.key)
 
     @property
     def edition(self) -> str:
@@ -156,8 +159,3 @@ class Site:
     as_of: date
     settings: dict = field(default_factory=dict, compare=False)
     editions: tuple = ()  # archived editions (editions.Edition), oldest first
-
-
-def record_key(kind: str, year: int, number: int) -> str:
-    width = 2 if kind == INQUIRY else 3
-    return f"{kind}/{year}-{number:0{width}d}"

@@ -33,10 +33,10 @@ from jiandu.content.model import (
     Segment,
     Site,
     StatusChange,
-    record_key,
 )
 from jiandu.content.registry import DISTRICT, Registry, load_registry
 from jiandu.content.sanitize import sanitize_html
+from jiandu.core import routes
 from jiandu.core.problems import ContentError, Problem, Problems
 from jiandu.core.schema import (
     Bool,
@@ -57,7 +57,6 @@ from jiandu.core.source import SourceFile, read_markdown, read_yaml_file
 ALIAS_SEGMENT_RE = re.compile(r"^[A-Za-z0-9._~-]+$")
 PAGE_SUFFIX_RE = re.compile(r"\.html?$")
 FILE_SUFFIX_RE = re.compile(r"\.[A-Za-z0-9]{1,5}$")
-REF_RE = re.compile(r"^(inquiry|column)/(\d{4})-(\d{1,3})(?:#([A-Za-z0-9_-]+))?$")
 
 
 def _department(value, ctx: Context) -> str:
@@ -78,19 +77,17 @@ def _reference(value, ctx: Context) -> Link:
     text = str(value).strip()
     if text.startswith(("http://", "https://")):
         return Link(Url("").convert(text, ctx, ()), text, external=True)
-    match = REF_RE.match(text)
-    if not match:
+    ref = routes.parse_ref(text)
+    if ref is None:
         raise Invalid(f"链接“{text}”格式无效。",
                       "请写成 column/2017-045、inquiry/2017-03#q1 或以 https:// 开头的网址。")
-    kind, year, number, anchor = match.groups()
-    target = record_key(kind, int(year), int(number)) + (f"#{anchor}" if anchor else "")
-    return Link(target, target.replace("#", "/#", 1) if anchor else target + "/")
+    return Link(ref.target, ref.url, ref=ref)
 
 
 def _follow_up(value, ctx: Context) -> Link:
     """A follow-up names one segment of a session, so that the trail works both ways."""
     link = _reference(value, ctx)
-    if link.external or not link.target.startswith(f"{INQUIRY}/") or "#" not in link.target:
+    if link.external or link.ref.kind != INQUIRY or link.ref.anchor is None:
         raise Invalid(f"follow_up“{value}”应指向某期电视问政的一个环节。",
                       "例如 inquiry/2017-03#q1（q1 为该期第一个环节）。")
     return link
@@ -213,7 +210,9 @@ class Parsed:
     @property
     def key(self) -> str | None:
         v = self.values
-        return record_key(self.kind, v["date"].year, v["number"]) if v["date"] and v["number"] else None
+        if not (v["date"] and v["number"]):
+            return None
+        return routes.record_key(self.kind, v["date"].year, v["number"])
 
     def line(self, *key) -> int:
         return self.source.meta.line(key)
@@ -445,8 +444,8 @@ def _check_editions(parsed: list[Parsed], problems: Problems) -> None:
 def _check_links(parsed: list[Parsed], problems: Problems) -> None:
     targets = {item.key for item in parsed if item.key}
     for item in parsed:
-        if item.kind == INQUIRY:
-            targets |= {f"{item.key}#{s['id']}" for s in item.values["segments"] or [] if item.key}
+        if item.kind == INQUIRY and item.key:
+            targets |= {routes.segment_key(item.key, s["id"]) for s in item.values["segments"] or []}
     for item in parsed:
         for key, link in _links_of(item):
             if link and not link.external and link.target not in targets:
@@ -456,7 +455,7 @@ def _check_links(parsed: list[Parsed], problems: Problems) -> None:
 
 def _check_aliases(parsed: list[Parsed], problems: Problems) -> None:
     """An old URL may not be any record's current URL, nor the old URL of two records."""
-    current = {f"{item.key}/": item for item in parsed if item.key}
+    current = {routes.record(item.key): item for item in parsed if item.key}
     claimed: dict[str, tuple[Parsed, int]] = {}
     for item in parsed:
         for i, url in enumerate(item.values["aliases"] or []):
@@ -487,15 +486,15 @@ def _links_of(item: Parsed):
 
 def _nearest_target(target: str, targets: set[str]) -> str:
     """Same kind and year, nearest edition number (and segment); else the closest spelling."""
-    base, _, anchor = target.partition("#")
-    prefix = base[: base.rindex("-") + 1]
-    same_year = sorted(t for t in targets if t.startswith(prefix) and ("#" in t) == bool(anchor))
-    if anchor and any(t.startswith(base + "#") for t in same_year):
-        same_year = [t for t in same_year if t.startswith(base + "#")]
+    wanted = routes.parse_key(target)
+    same_year = [ref for t in targets if (ref := routes.parse_key(t))
+                 and (ref.kind, ref.year) == (wanted.kind, wanted.year)
+                 and (ref.anchor is None) == (wanted.anchor is None)]
+    if wanted.anchor and any(ref.number == wanted.number for ref in same_year):
+        same_year = [ref for ref in same_year if ref.number == wanted.number]
     if same_year:
-        number = int(base[len(prefix):])
-        best = min(same_year, key=lambda t: (abs(int(t[len(prefix):].split("#")[0]) - number), t))
-        return f"是否指 {best}？"
+        best = min(same_year, key=lambda ref: (abs(ref.number - wanted.number), ref.target))
+        return f"是否指 {best.target}？"
     return "请检查类别、年份和期号。"
 
 

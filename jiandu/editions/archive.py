@@ -26,6 +26,7 @@ from urllib.parse import quote
 
 from jiandu.build import manifest as manifests
 from jiandu.content.edition_index import ARCHIVES, Edition, Package, load_editions, save_editions
+from jiandu.core import routes
 from jiandu.core.problems import Problems
 from jiandu.editions.permalinks import lost_paths
 
@@ -134,9 +135,7 @@ def build_at_ref(repo: Path, ref: str, output: Path) -> Source:
 
 def public_url(site_url: str, path: str) -> str:
     """The address a file is served at: directory URLs for index.html."""
-    if path == "index.html" or path.endswith("/index.html"):
-        path = path[: -len("index.html")]
-    return f"{site_url.rstrip('/')}/{quote(path, safe='/')}"
+    return routes.absolute(site_url.rstrip("/"), quote(routes.url_of(path), safe="/"))
 
 
 def content_type(path: str) -> str:
@@ -145,8 +144,8 @@ def content_type(path: str) -> str:
 
 def site_counts(site: Path) -> tuple[int, int, int]:
     """(sessions, entries, departments), read from the edition's own open data."""
-    records = json.loads((site / "data/records.json").read_text(encoding="utf-8"))
-    departments = json.loads((site / "data/departments.json").read_text(encoding="utf-8"))
+    records = json.loads((site / routes.data_file("records", "json")).read_text(encoding="utf-8"))
+    departments = json.loads((site / routes.data_file("departments", "json")).read_text(encoding="utf-8"))
     sessions = sum(1 for r in records if r["kind"] == "inquiry")
     return sessions, sum(1 for r in records if r["kind"] == "column"), len(departments)
 

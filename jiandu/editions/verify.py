@@ -27,6 +27,7 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 from jiandu.build import manifest as manifests
 from jiandu.content.edition_index import ARCHIVES, load_editions
+from jiandu.core import routes
 from jiandu.core.problems import Problems
 from jiandu.editions.archive import ArchiveError, build_at_ref, public_url
 
@@ -129,7 +130,7 @@ class _Site:
         if not parts.path.startswith(self.root.path):
             return None
         path = unquote(parts.path[len(self.root.path):])
-        return path + "index.html" if path == "" or path.endswith("/") else path
+        return routes.output_path(path)
 
     def fetch(self, path: str) -> bytes | None:
         """The body at `path`; None when the server says it is not there (404, 410)."""

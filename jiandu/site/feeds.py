@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from feedgenerator import Atom1Feed
 
 from jiandu.content.model import COLUMN, INQUIRY, KIND_NAMES, Record, Site
+from jiandu.core import routes
 from jiandu.site.indexes import Indexes
 
 CHINA = timezone(timedelta(hours=8))
@@ -30,10 +31,19 @@ def _moment(day: date) -> datetime:
 def feed_path(scope: str) -> str:
     """`all`, a kind, or a department id -> the feed's path in the site."""
     if scope == "all":
-        return "feed.atom"
+        return routes.SITE_FEED
     if scope in (INQUIRY, COLUMN):
-        return f"{scope}/feed.atom"
-    return f"departments/{scope}/feed.atom"
+        return routes.kind_feed(scope)
+    return routes.department_feed(scope)
+
+
+def feed_page(scope: str) -> str:
+    """The page whose updates the feed carries."""
+    if scope == "all":
+        return routes.HOME
+    if scope in (INQUIRY, COLUMN):
+        return routes.kind_index(scope)
+    return routes.department(scope)
 
 
 def feed_records(site: Site, idx: Indexes, scope: str) -> list[Record]:
@@ -62,16 +72,16 @@ def tag_uri(site: Site, key: str) -> str:
 
 def render_feed(site: Site, idx: Indexes, scope: str) -> bytes:
     base = site.settings.get("SITEURL", "")
-    page = "" if scope == "all" else (f"{scope}/" if scope in (INQUIRY, COLUMN) else f"departments/{scope}/")
     feed = _Feed(
-        title=feed_title(site, scope), link=f"{base}/{page}", description="", language="zh-CN",
-        feed_url=f"{base}/{feed_path(scope)}", feed_guid=tag_uri(site, feed_path(scope)),
+        title=feed_title(site, scope), link=routes.absolute(base, feed_page(scope)), description="",
+        language="zh-CN", feed_url=routes.absolute(base, feed_path(scope)),
+        feed_guid=tag_uri(site, feed_path(scope)),
         as_of=site.as_of,
     )
     for record in feed_records(site, idx, scope):
         feed.add_item(
             title=_entry_title(record),
-            link=f"{base}/{record.url}", description=_summary(record, site),
+            link=routes.absolute(base, record.url), description=_summary(record, site),
             content=record.body_html, unique_id=tag_uri(site, record.key),
             pubdate=_moment(record.date), updateddate=_moment(record.updated),
             categories=[site.departments[d].name for d in record.departments],

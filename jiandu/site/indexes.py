@@ -24,6 +24,7 @@ from jiandu.content.model import (
     Segment,
     Site,
 )
+from jiandu.core import routes
 
 LEDGER_STATUSES = (*COMMITMENT_STATUSES, OVERDUE)
 STATUS_SLUGS = {
@@ -39,11 +40,11 @@ class SegmentRef:
 
     @property
     def url(self) -> str:
-        return f"{self.inquiry.url}#{self.segment.id}"
+        return routes.segment(self.inquiry.url, self.segment.id)
 
     @property
     def key(self) -> str:
-        return f"{self.inquiry.key}#{self.segment.id}"
+        return routes.segment_key(self.inquiry.key, self.segment.id)
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ class CommitmentRef:
 
     @property
     def url(self) -> str:
-        return f"{self.inquiry.url}#{self.segment.id}"
+        return routes.segment(self.inquiry.url, self.segment.id)
 
     @property
     def overdue(self) -> bool:
@@ -107,7 +108,7 @@ class Category:
 
     @property
     def url(self) -> str:
-        return f"categories/{self.slug}/"
+        return routes.category(self.slug)
 
 
 @dataclass

@@ -7,6 +7,7 @@ import io
 import json
 
 from jiandu.content.model import COLUMN, Site
+from jiandu.core import routes
 from jiandu.site.indexes import Indexes
 
 LIST_SEPARATOR = "|"
@@ -53,7 +54,7 @@ def record_rows(site: Site, idx: Indexes) -> list[dict]:
         column = r.kind == COLUMN
         rows.append({
             "key": r.key, "kind": r.kind, "year": r.year, "number": r.number, "title": r.title,
-            "date": _iso(r.date), "url": f"{base}/{r.url}", "departments": list(r.departments),
+            "date": _iso(r.date), "url": routes.absolute(base, r.url), "departments": list(r.departments),
             "district": r.district if column else None, "category": r.category if column else None,
             "source": r.source if column else None, "status": r.status if column else None,
             "resolved": _iso(r.resolved) if column else None,
@@ -73,7 +74,7 @@ def commitment_rows(site: Site, idx: Indexes) -> list[dict]:
         "checked": _iso(ref.commitment.checked),
         "evidence": ref.commitment.evidence.target if ref.commitment.evidence else None,
         "history": _history(ref.commitment.history), "as_of": _iso(site.as_of),
-        "url": f"{base}/{ref.url}",
+        "url": routes.absolute(base, ref.url),
     } for ref in idx.commitments]
 
 
@@ -82,7 +83,7 @@ def department_rows(site: Site, idx: Indexes) -> list[dict]:
     return [{
         "id": d.id, "name": d.name, "short": d.short, "level": d.level, "parent": d.parent,
         "domains": list(d.domains), "aliases": list(d.aliases), "website": d.website,
-        "until": _iso(d.until), "successor": d.successor, "url": f"{base}/{d.url}",
+        "until": _iso(d.until), "successor": d.successor, "url": routes.absolute(base, d.url),
     } for d in site.departments.values()]
 
 
@@ -123,7 +124,7 @@ def render_sitemap(site: Site, idx: Indexes, urls: tuple[str, ...]) -> bytes:
     from xml.sax.saxutils import escape
 
     base = site.settings.get("SITEURL", "")
-    body = "".join(f"<url><loc>{escape(f'{base}/{u}')}</loc></url>\n" for u in urls)
+    body = "".join(f"<url><loc>{escape(routes.absolute(base, u))}</loc></url>\n" for u in urls)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
             f"{body}</urlset>\n").encode()
@@ -131,5 +132,6 @@ def render_sitemap(site: Site, idx: Indexes, urls: tuple[str, ...]) -> bytes:
 
 def render_robots(site: Site, idx: Indexes) -> bytes:
     base = site.settings.get("SITEURL", "")
-    lines = ["User-agent: *", "Allow: /"] + ([f"Sitemap: {base}/sitemap.xml"] if base else [])
+    sitemap = [f"Sitemap: {routes.absolute(base, routes.SITEMAP)}"] if base else []
+    lines = ["User-agent: *", "Allow: /", *sitemap]
     return ("\n".join(lines) + "\n").encode("utf-8")

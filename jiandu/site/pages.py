@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from math import ceil
 
 from jiandu.content.model import COLUMN, ENTRY_STATUSES, INQUIRY, KIND_NAMES, Site
+from jiandu.core import routes
 from jiandu.core.problems import ContentError, Problems
 from jiandu.site import feeds, opendata
 from jiandu.site.indexes import LEDGER_STATUSES, STATUS_SLUGS, Indexes
-from jiandu.site.search import SEARCH_PAGE
 from jiandu.site.stats import department_figures, department_stats
 
 
@@ -43,7 +43,7 @@ class Page(Output):
 
     @property
     def url(self) -> str:
-        return self.path.removesuffix("index.html")
+        return routes.url_of(self.path)
 
     def _differs(self, before: Output) -> bool:
         return before.template != self.template
@@ -65,7 +65,7 @@ class Pagination:
     base: str  # URL of page 1
 
     def url(self, number: int) -> str:
-        return self.base if number == 1 else f"{self.base}page/{number}/"
+        return routes.page(self.base, number)
 
     @property
     def previous(self) -> str | None:
@@ -96,14 +96,14 @@ def site_pages(site: Site, idx: Indexes) -> list[Output]:
                       for d, f in idx.by_department.items())
     latest = _latest(site)
     pages = [
-        Page("index.html", deps=frozenset(keys(latest[INQUIRY] + latest[COLUMN])),
+        Page(routes.output_path(routes.HOME), deps=frozenset(keys(latest[INQUIRY] + latest[COLUMN])),
              facts=(tuple((y.year, y.inquiries, y.entries) for y in idx.years),),
              template="home.html", context={"latest": latest}),
-        Page("404.html", template="404.html", context={"absolute_urls": True}),
-        Page(f"{SEARCH_PAGE}index.html", template="search.html",
+        Page(routes.NOT_FOUND, template="404.html", context={"absolute_urls": True}),
+        Page(routes.output_path(routes.SEARCH), template="search.html",
              facts=(tuple(y.year for y in idx.years), tuple(d.name for d in site.departments.values())),
              context={"statuses": [*ENTRY_STATUSES, *LEDGER_STATUSES]}),
-        Page("departments/index.html", facts=directory, template="departments.html",
+        Page(routes.output_path(routes.DIRECTORY), facts=directory, template="departments.html",
              context={"stats": stats, "rankings": RANKINGS}),
         *_record_pages(site, idx),
         *_department_pages(site, idx, stats),
@@ -112,8 +112,8 @@ def site_pages(site: Site, idx: Indexes) -> list[Output]:
         *_archive_pages(site, idx),
         *_data_files(site),
     ]
-    html = tuple(sorted(p.url for p in pages if isinstance(p, Page) and p.path != "404.html"))
-    pages.append(DataFile("sitemap.xml", produce=opendata.render_sitemap, args=(html,)))
+    html = tuple(sorted(p.url for p in pages if isinstance(p, Page) and p.path != routes.NOT_FOUND))
+    pages.append(DataFile(routes.SITEMAP, produce=opendata.render_sitemap, args=(html,)))
     redirects = _redirect_pages(site)
     _check_redirects_collide_with_nothing(site, pages, redirects)
     return sorted(pages + redirects, key=lambda p: p.path)
@@ -142,14 +142,14 @@ def _check_redirects_collide_with_nothing(site: Site, pages: list[Output], redir
 def _record_pages(site: Site, idx: Indexes) -> list[Page]:
     pages = []
     for r in site.inquiries:
-        follow = {e.key for s in r.segments for e in idx.follow_ups.get(f"{r.key}#{s.id}", ())}
-        pages.append(Page(f"{r.url}index.html", deps=frozenset({r.key, *follow}),
+        follow = {e.key for s in r.segments for e in idx.follow_ups.get(routes.segment_key(r.key, s.id), ())}
+        pages.append(Page(routes.output_path(r.url), deps=frozenset({r.key, *follow}),
                           template="inquiry.html", context={"record": r}))
     for r in site.entries:
         related = {ref.inquiry.key for ref in idx.evidence_for.get(r.key, ())}
         if r.follow_up:
-            related.add(r.follow_up.target.split("#")[0])
-        pages.append(Page(f"{r.url}index.html", deps=frozenset({r.key, *related}),
+            related.add(r.follow_up.ref.key)
+        pages.append(Page(routes.output_path(r.url), deps=frozenset({r.key, *related}),
                           facts=(tuple(ref.ident for ref in idx.evidence_for.get(r.key, ())),),
                           template="entry.html", context={"record": r}))
     return pages
@@ -163,20 +163,20 @@ def _department_pages(site: Site, idx: Indexes, stats: dict) -> list[Output]:
         order = tuple((keys(r.inquiry for r in f.segments), keys(f.entries),
                        tuple(c.ident for c in f.commitments)) for f in shown)
         deps = frozenset(k for part in order for k in part[0] + part[1])
-        pages.append(Page(f"{dept.url}index.html", deps=deps, facts=(order, s),
+        pages.append(Page(routes.output_path(dept.url), deps=deps, facts=(order, s),
                           template="department.html",
                           context={"facts": facts, "stats": s, "figures": department_figures(s),
                                    "feed": feeds.feed_path(dept.id)}))
         pages.append(_feed(site, idx, dept.id))
         if dept.level == "区县":
             entries = idx.entries_by_district.get(dept.id, [])
-            pages.append(Page(f"districts/{dept.id}/index.html", deps=frozenset(keys(entries)),
+            pages.append(Page(routes.output_path(routes.district(dept.id)), deps=frozenset(keys(entries)),
                               facts=(keys(entries),), template="district.html",
                               context={"facts": facts, "entries": entries}))
     all_stats = tuple(stats.items())
     for slug, heading, key, descending in RANKINGS:
         ranked = _ranked(list(site.departments.values()), stats, key, descending)
-        pages.append(Page(f"departments/by/{slug}/index.html", facts=(all_stats,),
+        pages.append(Page(routes.output_path(routes.ranking(slug)), facts=(all_stats,),
                           template="ranking.html",
                           context={"ranked": ranked, "heading": heading, "slug": slug, "stats": stats,
                                    "rankings": RANKINGS}))
@@ -201,26 +201,26 @@ def _ranked(departments: list, stats: dict, key: str, descending: bool) -> list:
 def _list_pages(site: Site, idx: Indexes) -> list[Output]:
     size = site.settings.get("JIANDU_PAGE_SIZE", 50)
     pages: list[Output] = [
-        Page("categories/index.html", template="categories.html",
+        Page(routes.output_path(routes.CATEGORIES), template="categories.html",
              facts=tuple((c.name, c.slug, len(c.entries)) for c in idx.categories.values())),
-        Page("status/index.html", template="statuses.html", facts=(
+        Page(routes.output_path(routes.STATUSES), template="statuses.html", facts=(
             tuple(len(v) for v in idx.entries_by_status.values()),
             tuple(len(v) for v in idx.commitments_by_status.values()))),
     ]
     for kind in (INQUIRY, COLUMN):
         years = tuple((y, len(r)) for y, r in idx.by_year[kind].items())
-        pages.append(Page(f"{kind}/index.html", facts=(years,), template="kind.html",
+        pages.append(Page(routes.output_path(routes.kind_index(kind)), facts=(years,), template="kind.html",
                           context={"kind": kind, "feed": feeds.feed_path(kind)}))
         pages.append(_feed(site, idx, kind))
         for year, records in idx.by_year[kind].items():
-            pages += _record_list(f"{kind}/{year}/", records, size, f"{year}年{KIND_NAMES[kind]}",
+            pages += _record_list(routes.year_list(kind, year), records, size, f"{year}年{KIND_NAMES[kind]}",
                                   f"本年共 {len(records)} 期。")
     for cat in idx.categories.values():
         pages += _record_list(cat.url, list(cat.entries), size, f"问题类别：{cat.name}",
                               f"共 {len(cat.entries)} 期专栏。")
     for status in ENTRY_STATUSES:
         entries = idx.entries_by_status[status]
-        pages += _record_list(f"status/{STATUS_SLUGS[status]}/", entries, size, f"办理状态：{status}",
+        pages += _record_list(routes.entry_status(STATUS_SLUGS[status]), entries, size, f"办理状态：{status}",
                               f"共 {len(entries)} 期专栏。")
     return pages
 
@@ -235,8 +235,8 @@ def _record_list(base: str, records: list, size: int, title: str, intro: str) ->
 def _ledger_pages(site: Site, idx: Indexes) -> list[Page]:
     size = site.settings.get("JIANDU_PAGE_SIZE", 50)
     counts = tuple(len(v) for v in idx.commitments_by_status.values())
-    views = [("commitments/", None, idx.commitments)] + [
-        (f"commitments/{STATUS_SLUGS[s]}/", s, idx.commitments_by_status[s]) for s in LEDGER_STATUSES]
+    views = [(routes.ledger(), None, idx.commitments)] + [
+        (routes.ledger(STATUS_SLUGS[s]), s, idx.commitments_by_status[s]) for s in LEDGER_STATUSES]
     pages = []
     for base, status, refs in views:
         for page in _paginated(base, "commitments.html", refs, size, {"status": status, "total": len(refs)}):
@@ -250,11 +250,11 @@ def _ledger_pages(site: Site, idx: Indexes) -> list[Page]:
 
 def _archive_pages(site: Site, idx: Indexes) -> list[Page]:
     years = tuple((y.year, y.inquiries, y.entries) for y in idx.years)
-    pages = [Page("archive/index.html", facts=(years, site.editions), template="archive.html",
+    pages = [Page(routes.output_path(routes.ARCHIVE), facts=(years, site.editions), template="archive.html",
                   context={"years": list(idx.archive), "packages": list(reversed(site.editions))})]
     for year, slots in idx.archive.items():
         shown = tuple((s.kind, s.number, s.record.key if s.record else None) for s in slots)
-        pages.append(Page(f"archive/{year}/index.html",
+        pages.append(Page(routes.output_path(routes.archive_year(year)),
                           deps=frozenset(s.record.key for s in slots if s.record), facts=(shown,),
                           template="archive_year.html", context={"year": year, "slots": slots}))
     return pages
@@ -264,13 +264,13 @@ def _data_files(site: Site) -> list[Output]:
     shown = {"records": keys((*site.inquiries, *site.entries)), "commitments": keys(site.inquiries),
              "departments": ()}  # departments.* change only with the registry, which rebuilds all
     files: list[Output] = [
-        Page("data/index.html", template="data.html", context={"fields": opendata.FIELDS}),
-        DataFile("robots.txt", produce=opendata.render_robots),
+        Page(routes.output_path(routes.DATA), template="data.html", context={"fields": opendata.FIELDS}),
+        DataFile(routes.ROBOTS, produce=opendata.render_robots),
         _feed(site, None, "all"),
     ]
     for dataset in opendata.FIELDS:
         for ext, produce in (("json", opendata.render_json), ("csv", opendata.render_csv)):
-            files.append(DataFile(f"data/{dataset}.{ext}", deps=frozenset(shown[dataset]),
+            files.append(DataFile(routes.data_file(dataset, ext), deps=frozenset(shown[dataset]),
                                   facts=(shown[dataset],), produce=produce, args=(dataset,)))
     return files
 
@@ -286,6 +286,6 @@ def _paginated(base: str, template: str, items: list, size: int, context: dict) 
     for number in range(1, count + 1):
         pagination = Pagination(number, count, base)
         chunk = items[(number - 1) * size: number * size]
-        pages.append(Page(f"{pagination.url(number)}index.html", template=template,
+        pages.append(Page(routes.output_path(pagination.url(number)), template=template,
                           context={**context, "items": chunk, "pagination": pagination}))
     return pages

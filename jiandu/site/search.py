@@ -23,8 +23,8 @@ from pathlib import Path
 import cbor2
 
 from jiandu.content.model import COLUMN, KIND_SHORT, LEVELS, Department, Record, Site
+from jiandu.core import routes
 
-SEARCH_PAGE = "search/"
 CITY_PREFIXES = ("济南市",)
 DEPARTMENT_KIND = "部门"
 TAG = re.compile(r"<[^>]+>")
@@ -151,12 +151,12 @@ def build_search_index(output: Path, pelican_settings: dict) -> None:
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     if done.returncode != 0:
         raise SearchIndexError(f"生成搜索索引失败（pagefind）：{done.stderr.strip() or done.stdout.strip()}")
-    canonicalize_filters(output / "pagefind")
+    canonicalize_filters(output / routes.PAGEFIND)
     for unused in ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js",
                    "pagefind-modular-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
                    "pagefind-highlight.js"):
         # The site has its own accessible search page; Pagefind's UI bundles are not published.
-        (output / "pagefind" / unused).unlink(missing_ok=True)
+        (output / routes.PAGEFIND / unused).unlink(missing_ok=True)
 
 
 # Pagefind writes the values of each filter, and the list of filters, in hash-map order, which
