@@ -10,18 +10,13 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from jiandu.content.model import COLUMN, INQUIRY, KIND_NAMES, KIND_SHORT, OVERDUE, Site
+from jiandu.content.model import Site
 from jiandu.core import routes
+from jiandu.core.vocabulary import CommitmentStatus, EntryStatus, Kind, Level
 from jiandu.site.charts import bar_chart
-from jiandu.site.indexes import LEDGER_STATUSES, STATUS_SLUGS, Indexes, effective_status
+from jiandu.site.indexes import Indexes, effective_status
 from jiandu.site.pages import DataFile, Page
 from jiandu.site.search import SearchFields
-
-STATUS_MODIFIERS = {
-    "已兑现": "done", "已办结": "done", "推进中": "progress", "办理中": "progress",
-    "未启动": "pending", "已受理": "pending", OVERDUE: "overdue",
-}
-
 
 # The page being rendered: (path, absolute URLs?, SITEURL). Kept out of the template context so
 # that component macros can be imported without context, and so compiled once per build.
@@ -49,10 +44,9 @@ def make_env(theme: Path) -> Environment:
         undefined=StrictUndefined,
         auto_reload=False,  # a theme change starts a new pipeline; no stat() per page
     )
-    env.globals.update(url=url, routes=routes, KIND_NAMES=KIND_NAMES, KIND_SHORT=KIND_SHORT,
-                       INQUIRY=INQUIRY, COLUMN=COLUMN, STATUS_SLUGS=STATUS_SLUGS,
-                       LEDGER_STATUSES=LEDGER_STATUSES, bar_chart=bar_chart)
-    env.filters.update(date_cn=date_cn, status_modifier=lambda s: STATUS_MODIFIERS.get(s, "pending"))
+    env.globals.update(url=url, routes=routes, Kind=Kind, Level=Level, EntryStatus=EntryStatus,
+                       CommitmentStatus=CommitmentStatus, bar_chart=bar_chart)
+    env.filters.update(date_cn=date_cn)
     return env
 
 

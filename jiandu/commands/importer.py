@@ -26,6 +26,7 @@ from jiandu.content.registry import Registry, load_registry
 from jiandu.content.sanitize import sanitize_html
 from jiandu.core.problems import Problems
 from jiandu.core.source import read_markdown
+from jiandu.core.vocabulary import EntryStatus, Kind
 
 DRAFT_STATUS = "draft"
 DRAFTS = "drafts"
@@ -35,10 +36,10 @@ ORG_RE = re.compile(r"[\u4e00-\u9fff]{2,12}?(?:委员会|办事处|管委会|局
 BOUNDARY_RE = re.compile(r".*[将向由和与及对给到在的了被把是从为经请让令据称说示交往同至当后前]")
 ZONE = ZoneInfo("Asia/Shanghai")
 
-HEADER = """\
+HEADER = f"""\
 # 由 invoke import-feed 导入的草稿，不会发布。发布前请：
 # 1. 核对正文，删除当事人的个人信息；2. 确认 departments，处理 imported.unmatched_departments；
-# 3. 填写 number（期号），把 status 改为 已受理、办理中 或 已办结；
+# 3. 填写 number（期号），把 status 改为 {EntryStatus.choices()}；
 # 4. 把文件移到 content/column/，文件名改为 年份-期号.md（例如 2017-046.md），再运行 invoke check。
 """
 
@@ -286,7 +287,7 @@ def import_feed(source: str, root: Path, settings: dict | None = None) -> Import
     registry = load_registry(content / "departments.yml", "content/departments.yml", Problems())
     drafts = content / DRAFTS
     drafts.mkdir(parents=True, exist_ok=True)
-    published = files_by_guid([content / "column"])
+    published = files_by_guid([content / Kind.COLUMN])
     existing = files_by_guid([drafts])
     report = ImportReport()
     if feed.get("bozo"):

@@ -6,21 +6,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from jiandu.core import routes
-
-LEVELS = ("市直部门", "区县", "区县部门", "镇街")
-COMMITMENT_STATUSES = ("已兑现", "推进中", "未启动")
-ENTRY_STATUSES = ("已受理", "办理中", "已办结")
-OVERDUE = "逾期"
-INQUIRY, COLUMN = "inquiry", "column"
-KIND_NAMES = {INQUIRY: "电视问政", COLUMN: "民生无小事、件件有人管"}
-KIND_SHORT = {INQUIRY: "问政", COLUMN: "专栏"}
+from jiandu.core.vocabulary import CommitmentStatus, EntryStatus, Kind, Level, edition
 
 
 @dataclass(frozen=True, slots=True)
 class Department:
     id: str
     name: str
-    level: str
+    level: Level
     short: str | None = None
     parent: str | None = None
     domains: tuple[str, ...] = ()
@@ -51,14 +44,14 @@ class Link:
 @dataclass(frozen=True, slots=True)
 class StatusChange:
     date: date
-    status: str
+    status: EntryStatus | CommitmentStatus
     note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Commitment:
     text: str
-    status: str
+    status: CommitmentStatus  # as stated: never OVERDUE
     due: date | None = None
     checked: date | None = None
     evidence: Link | None = None
@@ -90,7 +83,7 @@ class Alias:
 class Record:
     """What both kinds share: identity, edition, dates and rendered body."""
 
-    kind: str
+    kind: Kind
     year: int
     number: int
     title: str
@@ -114,7 +107,7 @@ class Record:
 
     @property
     def edition(self) -> str:
-        return f"{self.year}年第{self.number}期"
+        return edition(self.year, self.number)
 
     def history_items(self) -> tuple[StatusChange, ...]:
         return ()
@@ -137,7 +130,7 @@ class Inquiry(Record):
 @dataclass(frozen=True, slots=True)
 class ColumnEntry(Record):
     departments: tuple[str, ...] = ()
-    status: str = "已受理"
+    status: EntryStatus = EntryStatus.ACCEPTED
     district: str | None = None
     category: str | None = None
     source: str | None = None

@@ -19,11 +19,6 @@ from jiandu.content.edition_index import load_editions
 from jiandu.content.guards import KINDS as GUARD_KINDS
 from jiandu.content.guards import guard_source, guard_yaml
 from jiandu.content.model import (
-    COLUMN,
-    COMMITMENT_STATUSES,
-    ENTRY_STATUSES,
-    INQUIRY,
-    KIND_NAMES,
     Alias,
     ColumnEntry,
     Commitment,
@@ -34,7 +29,7 @@ from jiandu.content.model import (
     Site,
     StatusChange,
 )
-from jiandu.content.registry import DISTRICT, Registry, load_registry
+from jiandu.content.registry import Registry, load_registry
 from jiandu.content.sanitize import sanitize_html
 from jiandu.core import routes
 from jiandu.core.problems import ContentError, Problem, Problems
@@ -53,6 +48,7 @@ from jiandu.core.schema import (
     Url,
 )
 from jiandu.core.source import SourceFile, read_markdown, read_yaml_file
+from jiandu.core.vocabulary import CommitmentStatus, EntryStatus, Kind, Level
 
 ALIAS_SEGMENT_RE = re.compile(r"^[A-Za-z0-9._~-]+$")
 PAGE_SUFFIX_RE = re.compile(r"\.html?$")
@@ -66,8 +62,8 @@ def _department(value, ctx: Context) -> str:
 def _district(value, ctx: Context) -> str:
     dept_id = ctx.lookups.lookup(value)
     dept = ctx.lookups.by_id.get(dept_id)
-    if dept and dept.level != DISTRICT:
-        ids = "、".join(d.id for d in ctx.lookups if d.level == DISTRICT)
+    if dept and dept.level != Level.DISTRICT:
+        ids = "、".join(d.id for d in ctx.lookups if d.level == Level.DISTRICT)
         raise Invalid(f"“{value}”不是区县。", f"district 应填写区县的编号：{ids}。")
     return dept_id
 
@@ -87,7 +83,7 @@ def _reference(value, ctx: Context) -> Link:
 def _follow_up(value, ctx: Context) -> Link:
     """A follow-up names one segment of a session, so that the trail works both ways."""
     link = _reference(value, ctx)
-    if link.external or link.ref.kind != INQUIRY or link.ref.anchor is None:
+    if link.external or link.ref.kind != Kind.INQUIRY or link.ref.anchor is None:
         raise Invalid(f"follow_up“{value}”应指向某期电视问政的一个环节。",
                       "例如 inquiry/2017-03#q1（q1 为该期第一个环节）。")
     return link
@@ -125,10 +121,10 @@ def _history_schema(statuses: tuple[str, ...]) -> ListOf:
 COMMITMENT_SCHEMA = Schema([
     ("text", Text("承诺内容", required=True)),
     ("due", Date("承诺期限")),
-    ("status", Choice("状态", required=True, options=COMMITMENT_STATUSES)),
+    ("status", Choice("状态", required=True, options=CommitmentStatus.stated())),
     ("checked", Date("核实日期")),
     ("evidence", Custom("佐证", func=_reference)),
-    ("history", _history_schema(COMMITMENT_STATUSES)),
+    ("history", _history_schema(CommitmentStatus.stated())),
 ])
 
 SEGMENT_SCHEMA = Schema([
@@ -170,23 +166,23 @@ COMMON_FIELDS = [
 ]
 
 SCHEMAS = {
-    INQUIRY: Schema(COMMON_FIELDS + [
+    Kind.INQUIRY: Schema(COMMON_FIELDS + [
         ("program", Text("栏目名称")),
         ("video", Url("视频网址")),
         ("segments", ListOf("问政环节", required=True, min_items=1,
                             item=Struct("问政环节", schema=SEGMENT_SCHEMA))),
     ]),
-    COLUMN: Schema(COMMON_FIELDS + [
+    Kind.COLUMN: Schema(COMMON_FIELDS + [
         ("departments", ListOf("责任部门", required=True, min_items=1, single_ok=True,
                                item=Custom("责任部门", func=_department))),
         ("district", Custom("所在区县", func=_district)),
         ("category", Text("问题类别")),
         ("source", Text("线索来源")),
-        ("status", Choice("办理状态", required=True, options=ENTRY_STATUSES, hints={
-            "draft": "这是导入的草稿：请核对内容，把 status 改为 已受理、办理中 或 已办结 后再发布。"})),
+        ("status", Choice("办理状态", required=True, options=EntryStatus.stated(), hints={
+            "draft": f"这是导入的草稿：请核对内容，把 status 改为 {EntryStatus.choices()} 后再发布。"})),
         ("resolved", Date("办结日期")),
         ("follow_up", Custom("跟进的问政环节", func=_follow_up)),
-        ("history", _history_schema(ENTRY_STATUSES)),
+        ("history", _history_schema(EntryStatus.stated())),
         ("imported", Struct("导入来源", schema=IMPORTED_SCHEMA)),
     ]),
 }
@@ -203,7 +199,7 @@ def _anchor_id(value) -> str:
 class Parsed:
     """One file after stage one: converted values, kept with the file for stage two's messages."""
 
-    kind: str
+    kind: Kind
     source: SourceFile
     values: dict
 
@@ -263,7 +259,7 @@ class ContentTree:
             self.registry_problems, self.registry_stamp = problems.items, stamp
             self.files = {}  # department references resolve against the registry: read all again
         current = {f"{prefix}/{kind}/{name}": (kind, self.folder / kind / name)
-                   for kind in (INQUIRY, COLUMN) for name in _markdown_names(self.folder / kind)}
+                   for kind in Kind for name in _markdown_names(self.folder / kind)}
         gone = set(self.files) - set(current)
         for path in gone:
             del self.files[path]
@@ -328,7 +324,7 @@ def read_files(files: list[tuple[str, str, Path]], registry: Registry, settings:
     return dict(run_split(one, files, progress=progress, label="读取"))
 
 
-def read_file(kind: str, file: Path, shown: str, registry: Registry, settings: dict) -> FileResult:
+def read_file(kind: Kind, file: Path, shown: str, registry: Registry, settings: dict) -> FileResult:
     problems = Problems()
     stamp = _stamp(file)
     parsed = _parse_file(kind, file, shown, registry, problems)
@@ -337,7 +333,7 @@ def read_file(kind: str, file: Path, shown: str, registry: Registry, settings: d
     record = None
     if parsed and not problems:
         body = render_body(parsed.source.body)
-        record = _inquiry(parsed, body, settings) if kind == INQUIRY else _entry(parsed, body)
+        record = _inquiry(parsed, body, settings) if kind == Kind.INQUIRY else _entry(parsed, body)
     if parsed:
         parsed.release()
     return FileResult(stamp, parsed, problems.items, record)
@@ -365,7 +361,7 @@ def _parse_file(kind, file, shown, registry: Registry, problems: Problems) -> Pa
     ctx = Context(shown, source.meta, problems, registry)
     values = ctx.validate(SCHEMAS[kind], source.meta.data)
     item = Parsed(kind, source, values)
-    (_check_inquiry if kind == INQUIRY else _check_entry)(item, problems)
+    (_check_inquiry if kind == Kind.INQUIRY else _check_entry)(item, problems)
     return item
 
 
@@ -378,17 +374,18 @@ def _check_inquiry(item: Parsed, problems: Problems) -> None:
                          "同一期内每个环节的 id 必须不同。")
         seen[seg["id"]] = seg["_line"]
         for c in seg["commitments"] or []:
-            if c["status"] == "已兑现" and not _written(item, c, "checked"):
+            if c["status"] == CommitmentStatus.KEPT and not _written(item, c, "checked"):
                 problems.add(item.source.path, c["_line"],
-                             "状态为已兑现的承诺必须填写 checked（核实日期）。",
+                             f"状态为{CommitmentStatus.KEPT}的承诺必须填写 checked（核实日期）。",
                              "请填写核实兑现情况的日期，例如 checked: 2017-06-30。")
             _check_history(item, c, problems)
 
 
 def _check_entry(item: Parsed, problems: Problems) -> None:
     v, path = item.values, item.source.path
-    if v["status"] == "已办结" and not _written(item, v, "resolved"):
-        problems.add(path, item.line("status"), "状态为已办结时必须填写 resolved（办结日期）。",
+    if v["status"] == EntryStatus.CLOSED and not _written(item, v, "resolved"):
+        problems.add(path, item.line("status"),
+                     f"状态为{EntryStatus.CLOSED}时必须填写 resolved（办结日期）。",
                      "例如 resolved: 2017-05-20。")
     if v["resolved"] and v["date"] and v["resolved"] < v["date"]:
         problems.add(path, item.line("resolved"),
@@ -435,7 +432,7 @@ def _check_editions(parsed: list[Parsed], problems: Problems) -> None:
             other = first[key]
             problems.add(item.source.path, item.line("number"),
                          f"{item.values['date'].year}年第{item.values['number']}期"
-                         f"{KIND_NAMES[item.kind]}重复。",
+                         f"{item.kind.label}重复。",
                          f"已在 {other.source.path}:{other.line('number')} 使用；请核对期号。")
         else:
             first[key] = item
@@ -444,7 +441,7 @@ def _check_editions(parsed: list[Parsed], problems: Problems) -> None:
 def _check_links(parsed: list[Parsed], problems: Problems) -> None:
     targets = {item.key for item in parsed if item.key}
     for item in parsed:
-        if item.kind == INQUIRY and item.key:
+        if item.kind == Kind.INQUIRY and item.key:
             targets |= {routes.segment_key(item.key, s["id"]) for s in item.values["segments"] or []}
     for item in parsed:
         for key, link in _links_of(item):
@@ -476,7 +473,7 @@ def _check_aliases(parsed: list[Parsed], problems: Problems) -> None:
 
 
 def _links_of(item: Parsed):
-    if item.kind == COLUMN:
+    if item.kind == Kind.COLUMN:
         yield ("follow_up",), item.values["follow_up"]
         return
     for i, seg in enumerate(item.values["segments"] or []):
@@ -505,8 +502,8 @@ def _assemble(records: list[Record], registry: Registry, settings: dict, edition
     latest = max((r.date for r in records), default=None)
     return Site(
         departments=dict(sorted(registry.by_id.items())),
-        inquiries=tuple(sorted((r for r in records if r.kind == INQUIRY), key=order)),
-        entries=tuple(sorted((r for r in records if r.kind == COLUMN), key=order)),
+        inquiries=tuple(sorted((r for r in records if r.kind == Kind.INQUIRY), key=order)),
+        entries=tuple(sorted((r for r in records if r.kind == Kind.COLUMN), key=order)),
         as_of=as_of_date(settings, fallback=latest),
         settings=settings,
         editions=editions,

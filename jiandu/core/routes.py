@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from jiandu.core.vocabulary import CommitmentStatus, EntryStatus, Kind, edition
+
 # Pages and files at fixed addresses.
 HOME = ""
 DIRECTORY = "departments/"
@@ -34,8 +36,8 @@ FEED = "feed.atom"
 EXTERNAL = ("http://", "https://")
 
 # Edition numbers in keys are zero-padded to the width each kind's numbering needs.
-NUMBER_DIGITS = {"inquiry": 2, "column": 3}
-_KINDS = "|".join(NUMBER_DIGITS)
+NUMBER_DIGITS = {Kind.INQUIRY: 2, Kind.COLUMN: 3}
+_KINDS = "|".join(Kind)
 _ANCHOR = r"(?:#([A-Za-z0-9_-]+))?"
 # What staff write: `column/2017-045`, `inquiry/2017-03#q1` (numbers of up to three digits).
 REF_RE = re.compile(rf"^({_KINDS})/(\d{{4}})-(\d{{1,3}}){_ANCHOR}$")
@@ -49,10 +51,14 @@ LATER_PAGE_RE = re.compile(r"(^|/)page/\d+/index\.html$")
 class Ref:
     """A reference to a record (`column/2017-045`) or to a segment of a session (`…#q1`)."""
 
-    kind: str
+    kind: Kind
     year: int
     number: int
     anchor: str | None = None
+
+    @property
+    def edition(self) -> str:
+        return edition(self.year, self.number)
 
     @property
     def key(self) -> str:
@@ -84,16 +90,16 @@ def _ref(match: re.Match | None) -> Ref | None:
     if not match:
         return None
     kind, year, number, anchor = match.groups()
-    return Ref(kind, int(year), int(number), anchor)
+    return Ref(Kind(kind), int(year), int(number), anchor)
 
 
 # Records and their parts.
-def edition_slug(kind: str, year: int, number: int) -> str:
+def edition_slug(kind: Kind, year: int, number: int) -> str:
     """`2016-045`: the edition in keys, URLs and content file names."""
     return f"{year}-{number:0{NUMBER_DIGITS[kind]}d}"
 
 
-def record_key(kind: str, year: int, number: int) -> str:
+def record_key(kind: Kind, year: int, number: int) -> str:
     return f"{kind}/{edition_slug(kind, year, number)}"
 
 
@@ -118,11 +124,11 @@ def record_page(path: str) -> Ref | None:
 
 
 # Lists and views.
-def kind_index(kind: str) -> str:
+def kind_index(kind: Kind) -> str:
     return f"{kind}/"
 
 
-def year_list(kind: str, year: int) -> str:
+def year_list(kind: Kind, year: int) -> str:
     return f"{kind}/{year}/"
 
 
@@ -130,12 +136,13 @@ def category(slug: str) -> str:
     return f"{CATEGORIES}{slug}/"
 
 
-def entry_status(slug: str) -> str:
-    return f"{STATUSES}{slug}/"
+def entry_status(status: EntryStatus) -> str:
+    return f"{STATUSES}{status.slug}/"
 
 
-def ledger(slug: str | None = None) -> str:
-    return f"{LEDGER}{slug}/" if slug else LEDGER
+def ledger(status: CommitmentStatus | None = None) -> str:
+    """The commitment ledger: all commitments, or those of one status (overdue included)."""
+    return f"{LEDGER}{status.slug}/" if status else LEDGER
 
 
 def department(dept_id: str) -> str:
@@ -165,7 +172,7 @@ def later_page(path: str) -> bool:
 
 
 # Feeds, data and assets.
-def kind_feed(kind: str) -> str:
+def kind_feed(kind: Kind) -> str:
     return kind_index(kind) + FEED
 
 

@@ -28,6 +28,7 @@ from jiandu.build import manifest as manifests
 from jiandu.content.edition_index import ARCHIVES, Edition, Package, load_editions, save_editions
 from jiandu.core import routes
 from jiandu.core.problems import Problems
+from jiandu.core.vocabulary import Kind
 from jiandu.editions.permalinks import lost_paths
 
 CONTENT_TYPES = {  # fixed here rather than read from the system, so that packages do not vary
@@ -146,8 +147,8 @@ def site_counts(site: Path) -> tuple[int, int, int]:
     """(sessions, entries, departments), read from the edition's own open data."""
     records = json.loads((site / routes.data_file("records", "json")).read_text(encoding="utf-8"))
     departments = json.loads((site / routes.data_file("departments", "json")).read_text(encoding="utf-8"))
-    sessions = sum(1 for r in records if r["kind"] == "inquiry")
-    return sessions, sum(1 for r in records if r["kind"] == "column"), len(departments)
+    sessions = sum(1 for r in records if r["kind"] == Kind.INQUIRY)
+    return sessions, sum(1 for r in records if r["kind"] == Kind.COLUMN), len(departments)
 
 
 def write_bag(site: Path, target: Path, name: str, info: dict[str, str], epoch: int) -> None:

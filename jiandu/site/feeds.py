@@ -6,8 +6,9 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from feedgenerator import Atom1Feed
 
-from jiandu.content.model import COLUMN, INQUIRY, KIND_NAMES, Record, Site
+from jiandu.content.model import Record, Site
 from jiandu.core import routes
+from jiandu.core.vocabulary import Kind
 from jiandu.site.indexes import Indexes
 
 CHINA = timezone(timedelta(hours=8))
@@ -29,10 +30,10 @@ def _moment(day: date) -> datetime:
 
 
 def feed_path(scope: str) -> str:
-    """`all`, a kind, or a department id -> the feed's path in the site."""
+    """`all`, a Kind, or a department id -> the feed's path in the site."""
     if scope == "all":
         return routes.SITE_FEED
-    if scope in (INQUIRY, COLUMN):
+    if isinstance(scope, Kind):
         return routes.kind_feed(scope)
     return routes.department_feed(scope)
 
@@ -41,7 +42,7 @@ def feed_page(scope: str) -> str:
     """The page whose updates the feed carries."""
     if scope == "all":
         return routes.HOME
-    if scope in (INQUIRY, COLUMN):
+    if isinstance(scope, Kind):
         return routes.kind_index(scope)
     return routes.department(scope)
 
@@ -49,8 +50,8 @@ def feed_page(scope: str) -> str:
 def feed_records(site: Site, idx: Indexes, scope: str) -> list[Record]:
     if scope == "all":
         records = [*site.inquiries, *site.entries]
-    elif scope in (INQUIRY, COLUMN):
-        records = list(site.inquiries if scope == INQUIRY else site.entries)
+    elif isinstance(scope, Kind):
+        records = list(site.inquiries if scope == Kind.INQUIRY else site.entries)
     else:
         facts = idx.by_department[scope]
         records = list({r.key: r for r in [ref.inquiry for ref in facts.segments] + facts.entries}.values())
@@ -61,8 +62,8 @@ def feed_records(site: Site, idx: Indexes, scope: str) -> list[Record]:
 def feed_title(site: Site, scope: str) -> str:
     if scope == "all":
         return site.settings.get("SITENAME", "")
-    if scope in (INQUIRY, COLUMN):
-        return KIND_NAMES[scope]
+    if isinstance(scope, Kind):
+        return scope.label
     return f"{site.departments[scope].name}的问政与专栏记录"
 
 
@@ -93,12 +94,12 @@ def _entry_title(record: Record) -> str:
     """Edition and kind before the title, unless the title already starts with its edition."""
     if record.title.startswith(record.edition):
         return record.title
-    return f"{record.edition}{KIND_NAMES[record.kind]}：{record.title}"
+    return f"{record.edition}{record.kind.label}：{record.title}"
 
 
 def _summary(record: Record, site: Site) -> str:
     depts = "、".join(site.departments[d].label for d in record.departments)
-    if record.kind == COLUMN:
+    if record.kind == Kind.COLUMN:
         return f"责任部门：{depts}。办理状态：{record.status}。"
     promised = sum(len(s.commitments) for s in record.segments)
     return f"责任部门：{depts}。问政环节 {len(record.segments)} 个，现场承诺 {promised} 项。"

@@ -6,8 +6,9 @@ import csv
 import io
 import json
 
-from jiandu.content.model import COLUMN, Site
+from jiandu.content.model import Site
 from jiandu.core import routes
+from jiandu.core.vocabulary import Kind
 from jiandu.site.indexes import Indexes
 
 LIST_SEPARATOR = "|"
@@ -51,7 +52,7 @@ def record_rows(site: Site, idx: Indexes) -> list[dict]:
     base = site.settings.get("SITEURL", "")
     rows = []
     for r in (*site.inquiries, *site.entries):
-        column = r.kind == COLUMN
+        column = r.kind == Kind.COLUMN
         rows.append({
             "key": r.key, "kind": r.kind, "year": r.year, "number": r.number, "title": r.title,
             "date": _iso(r.date), "url": routes.absolute(base, r.url), "departments": list(r.departments),

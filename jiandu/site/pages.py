@@ -12,11 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from math import ceil
 
-from jiandu.content.model import COLUMN, ENTRY_STATUSES, INQUIRY, KIND_NAMES, Site
+from jiandu.content.model import Site
 from jiandu.core import routes
 from jiandu.core.problems import ContentError, Problems
+from jiandu.core.vocabulary import CommitmentStatus, EntryStatus, Kind, Level
 from jiandu.site import feeds, opendata
-from jiandu.site.indexes import LEDGER_STATUSES, STATUS_SLUGS, Indexes
+from jiandu.site.indexes import Indexes
 from jiandu.site.stats import department_figures, department_stats
 
 
@@ -96,13 +97,14 @@ def site_pages(site: Site, idx: Indexes) -> list[Output]:
                       for d, f in idx.by_department.items())
     latest = _latest(site)
     pages = [
-        Page(routes.output_path(routes.HOME), deps=frozenset(keys(latest[INQUIRY] + latest[COLUMN])),
+        Page(routes.output_path(routes.HOME),
+             deps=frozenset(keys(latest[Kind.INQUIRY] + latest[Kind.COLUMN])),
              facts=(tuple((y.year, y.inquiries, y.entries) for y in idx.years),),
              template="home.html", context={"latest": latest}),
         Page(routes.NOT_FOUND, template="404.html", context={"absolute_urls": True}),
         Page(routes.output_path(routes.SEARCH), template="search.html",
              facts=(tuple(y.year for y in idx.years), tuple(d.name for d in site.departments.values())),
-             context={"statuses": [*ENTRY_STATUSES, *LEDGER_STATUSES]}),
+             context={"statuses": [*EntryStatus, *CommitmentStatus]}),
         Page(routes.output_path(routes.DIRECTORY), facts=directory, template="departments.html",
              context={"stats": stats, "rankings": RANKINGS}),
         *_record_pages(site, idx),
@@ -168,7 +170,7 @@ def _department_pages(site: Site, idx: Indexes, stats: dict) -> list[Output]:
                           context={"facts": facts, "stats": s, "figures": department_figures(s),
                                    "feed": feeds.feed_path(dept.id)}))
         pages.append(_feed(site, idx, dept.id))
-        if dept.level == "区县":
+        if dept.level == Level.DISTRICT:
             entries = idx.entries_by_district.get(dept.id, [])
             pages.append(Page(routes.output_path(routes.district(dept.id)), deps=frozenset(keys(entries)),
                               facts=(keys(entries),), template="district.html",
@@ -207,20 +209,20 @@ def _list_pages(site: Site, idx: Indexes) -> list[Output]:
             tuple(len(v) for v in idx.entries_by_status.values()),
             tuple(len(v) for v in idx.commitments_by_status.values()))),
     ]
-    for kind in (INQUIRY, COLUMN):
+    for kind in Kind:
         years = tuple((y, len(r)) for y, r in idx.by_year[kind].items())
         pages.append(Page(routes.output_path(routes.kind_index(kind)), facts=(years,), template="kind.html",
                           context={"kind": kind, "feed": feeds.feed_path(kind)}))
         pages.append(_feed(site, idx, kind))
         for year, records in idx.by_year[kind].items():
-            pages += _record_list(routes.year_list(kind, year), records, size, f"{year}年{KIND_NAMES[kind]}",
+            pages += _record_list(routes.year_list(kind, year), records, size, f"{year}年{kind.label}",
                                   f"本年共 {len(records)} 期。")
     for cat in idx.categories.values():
         pages += _record_list(cat.url, list(cat.entries), size, f"问题类别：{cat.name}",
                               f"共 {len(cat.entries)} 期专栏。")
-    for status in ENTRY_STATUSES:
+    for status in EntryStatus:
         entries = idx.entries_by_status[status]
-        pages += _record_list(routes.entry_status(STATUS_SLUGS[status]), entries, size, f"办理状态：{status}",
+        pages += _record_list(routes.entry_status(status), entries, size, f"办理状态：{status}",
                               f"共 {len(entries)} 期专栏。")
     return pages
 
@@ -236,7 +238,7 @@ def _ledger_pages(site: Site, idx: Indexes) -> list[Page]:
     size = site.settings.get("JIANDU_PAGE_SIZE", 50)
     counts = tuple(len(v) for v in idx.commitments_by_status.values())
     views = [(routes.ledger(), None, idx.commitments)] + [
-        (routes.ledger(STATUS_SLUGS[s]), s, idx.commitments_by_status[s]) for s in LEDGER_STATUSES]
+        (routes.ledger(s), s, idx.commitments_by_status[s]) for s in CommitmentStatus]
     pages = []
     for base, status, refs in views:
         for page in _paginated(base, "commitments.html", refs, size, {"status": status, "total": len(refs)}):
@@ -277,7 +279,7 @@ def _data_files(site: Site) -> list[Output]:
 
 def _latest(site: Site) -> dict:
     n = site.settings.get("JIANDU_LATEST", 5)
-    return {INQUIRY: list(reversed(site.inquiries[-n:])), COLUMN: list(reversed(site.entries[-n:]))}
+    return {Kind.INQUIRY: list(reversed(site.inquiries[-n:])), Kind.COLUMN: list(reversed(site.entries[-n:]))}
 
 
 def _paginated(base: str, template: str, items: list, size: int, context: dict) -> list[Page]:

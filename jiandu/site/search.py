@@ -22,8 +22,9 @@ from pathlib import Path
 
 import cbor2
 
-from jiandu.content.model import COLUMN, KIND_SHORT, LEVELS, Department, Record, Site
+from jiandu.content.model import Department, Record, Site
 from jiandu.core import routes
+from jiandu.core.vocabulary import Kind, Level
 
 CITY_PREFIXES = ("济南市",)
 DEPARTMENT_KIND = "部门"
@@ -52,7 +53,7 @@ def _strip_prefix(name: str) -> str:
 def record_departments(record: Record, site: Site) -> list[Department]:
     """The record's departments, then the districts they (or the entry) belong to."""
     ids = list(record.departments)
-    if record.kind == COLUMN and record.district:
+    if record.kind == Kind.COLUMN and record.district:
         ids.append(record.district)
     ids += [site.departments[i].parent for i in ids if site.departments[i].parent]
     return [site.departments[i] for i in dict.fromkeys(ids)]
@@ -73,12 +74,12 @@ def search_terms(departments: list[Department]) -> str:
 def record_filters(record: Record, site: Site, status_of) -> dict[str, list[str]]:
     """Pagefind filters of a record page: kind, department (full names), year, status."""
     depts = record_departments(record, site)
-    if record.kind == COLUMN:
+    if record.kind == Kind.COLUMN:
         statuses = [record.status]
     else:
         statuses = sorted({status_of(c) for s in record.segments for c in s.commitments})
     return {
-        "kind": [KIND_SHORT[record.kind]],
+        "kind": [record.kind.short],
         "department": [d.name for d in depts],
         "year": [str(record.year)],
         "status": statuses,
@@ -124,10 +125,11 @@ class SearchFields:
 
     def options(self, years: list[int], statuses: list[str]) -> dict[str, list[str]]:
         """The choices the search form offers, in the order a citizen scans them."""
+        levels = list(Level)
         depts = sorted(self.site.departments.values(),
-                       key=lambda d: (d.until is not None, LEVELS.index(d.level), d.name))
+                       key=lambda d: (d.until is not None, levels.index(d.level), d.name))
         return {
-            "kind": [*KIND_SHORT.values(), DEPARTMENT_KIND],
+            "kind": [*(kind.short for kind in Kind), DEPARTMENT_KIND],
             "department": [d.name for d in depts],
             "year": [str(y) for y in sorted(years, reverse=True)],
             "status": list(statuses),

@@ -6,16 +6,17 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from statistics import median
 
+from jiandu.core.vocabulary import CommitmentStatus, EntryStatus
 from jiandu.site.charts import Figure
-from jiandu.site.indexes import LEDGER_STATUSES, DepartmentFacts, Indexes
+from jiandu.site.indexes import DepartmentFacts, Indexes
 
-CLOSED = "已办结"
+CLOSED = EntryStatus.CLOSED
 
 
 @dataclass(frozen=True)
 class DepartmentStats:
     years: tuple[tuple[int, int, int], ...]  # (year, segments, entries), oldest first
-    commitments: tuple[tuple[str, int], ...]  # (status, count) in ledger order, overdue included
+    commitments: tuple[tuple[CommitmentStatus, int], ...]  # (status, count) in ledger order, overdue included
     entries: int
     closed: int
     median_days: float | None  # from `date` to `resolved`, over closed entries
@@ -31,7 +32,7 @@ class DepartmentStats:
 
     @property
     def overdue(self) -> int:
-        return dict(self.commitments)["逾期"]
+        return dict(self.commitments)[CommitmentStatus.OVERDUE]
 
     @property
     def closed_share(self) -> float | None:
@@ -56,7 +57,7 @@ def department_stats(facts: DepartmentFacts, idx: Indexes) -> DepartmentStats:
     every_day = [d for year_days in days.values() for d in year_days]
     return DepartmentStats(
         years=tuple((y, segments[y], entry_years[y]) for y in sorted(segments | entry_years)),
-        commitments=tuple((s, statuses[s]) for s in LEDGER_STATUSES),
+        commitments=tuple((s, statuses[s]) for s in CommitmentStatus),
         entries=len(entries),
         closed=sum(1 for e in entries if e.status == CLOSED),
         median_days=float(median(every_day)) if every_day else None,
@@ -75,9 +76,9 @@ def department_figures(stats: DepartmentStats) -> list[Figure]:
                "；".join(f"{s} {n} 项" for s, n in stats.commitments), "状态", ("承诺数",),
                tuple((s, (n,)) for s, n in stats.commitments)),
         Figure("fig-closed", "专栏办结情况",
-               f"共 {stats.entries} 期，已办结 {stats.closed} 期，办结率 {share}", "办理结果", ("期数",),
-               (("已办结", (stats.closed,)), ("未办结", (stats.entries - stats.closed,)))),
+               f"共 {stats.entries} 期，{CLOSED} {stats.closed} 期，办结率 {share}", "办理结果", ("期数",),
+               ((CLOSED, (stats.closed,)), ("未办结", (stats.entries - stats.closed,)))),
         Figure("fig-days", "从刊发到办结的天数（中位数）",
-               f"全部已办结专栏的中位数为 {median_text}", "刊发年份", ("天数",),
+               f"全部{CLOSED}专栏的中位数为 {median_text}", "刊发年份", ("天数",),
                tuple((f"{y}年", (d,)) for y, d in stats.yearly_days), unit=" 天"),
     ]
