@@ -59,7 +59,7 @@ class Pipeline:
 
     def write_all(self, site: Site, idx: Indexes) -> list[str]:
         outputs = site_pages(site, idx)
-        self._write(site, idx, outputs)
+        self._write(site, outputs)
         self._remember(site, outputs)
         return [o.path for o in outputs]
 
@@ -77,19 +77,19 @@ class Pipeline:
         removed = sorted(set(self.outputs) - {o.path for o in outputs})
         for path in removed:
             (self.output / path).unlink(missing_ok=True)
-        self._write(site, idx, stale)
+        self._write(site, stale)
         self._remember(site, outputs)
         return Update([o.path for o in stale], removed, time.monotonic() - started)
 
-    def _write(self, site: Site, idx: Indexes, outputs: list[Output]) -> None:
+    def _write(self, site: Site, outputs: list[Output]) -> None:
         _write_file(self.output / routes.CSS_BUNDLE, self.css)
         for script in sorted((self.theme / "js").glob("*.js")):  # only the search page uses one
             _write_file(self.output / routes.asset(script.name), script.read_bytes())
         env = self.env
-        use_site(env, site_globals(site, idx, self.css))
+        use_site(env, site_globals(site, self.css))
 
         def write(output: Output) -> None:
-            _write_file(self.output / output.path, render_output(env, output))
+            _write_file(self.output / output.path, render_output(env, output, site))
 
         run_split(write, outputs, progress=self.progress, label="生成页面")
 

@@ -14,7 +14,7 @@ from jiandu.content.model import Site
 from jiandu.core import routes
 from jiandu.core.vocabulary import CommitmentStatus, EntryStatus, Kind, Level
 from jiandu.site.charts import bar_chart
-from jiandu.site.indexes import Indexes, effective_status
+from jiandu.site.indexes import effective_status
 from jiandu.site.pages import DataFile, Page
 from jiandu.site.search import SearchFields
 
@@ -56,10 +56,8 @@ def css_bundle(theme: Path) -> bytes:
     return b"\n".join(p.read_bytes() for p in parts)
 
 
-def site_globals(site: Site, idx: Indexes, css: bytes) -> dict:
+def site_globals(site: Site, css: bytes) -> dict:
     return {
-        "site": site,
-        "idx": idx,
         "depts": site.departments,
         "as_of": site.as_of,
         "SITENAME": site.settings.get("SITENAME", ""),
@@ -93,7 +91,7 @@ def render_page(env: Environment, page: Page) -> bytes:
     return html.encode("utf-8")
 
 
-def render_output(env: Environment, page: Page | DataFile) -> bytes:
+def render_output(env: Environment, page: Page | DataFile, site: Site) -> bytes:
     if isinstance(page, DataFile):
-        return page.produce(env.globals["site"], env.globals["idx"], *page.args)
+        return page.produce(site, *page.args)
     return render_page(env, page)

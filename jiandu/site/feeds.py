@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from feedgenerator import Atom1Feed
@@ -9,7 +10,7 @@ from feedgenerator import Atom1Feed
 from jiandu.content.model import Record, Site
 from jiandu.core import routes
 from jiandu.core.vocabulary import Kind
-from jiandu.site.indexes import Indexes
+from jiandu.site.indexes import DepartmentFacts
 
 CHINA = timezone(timedelta(hours=8))
 
@@ -29,57 +30,49 @@ def _moment(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=CHINA)
 
 
-def feed_path(scope: str) -> str:
-    """`all`, a Kind, or a department id -> the feed's path in the site."""
-    if scope == "all":
-        return routes.SITE_FEED
-    if isinstance(scope, Kind):
-        return routes.kind_feed(scope)
-    return routes.department_feed(scope)
+@dataclass(frozen=True)
+class Feed:
+    """One Atom feed as planned: where it goes, what it is about, and the records it carries."""
+
+    path: str  # the feed's output file
+    page: str  # URL of the page whose updates it carries
+    title: str
+    records: tuple[Record, ...]  # most recently updated first
 
 
-def feed_page(scope: str) -> str:
-    """The page whose updates the feed carries."""
-    if scope == "all":
-        return routes.HOME
-    if isinstance(scope, Kind):
-        return routes.kind_index(scope)
-    return routes.department(scope)
+def site_feed(site: Site) -> Feed:
+    return Feed(routes.SITE_FEED, routes.HOME, site.settings.get("SITENAME", ""),
+                _newest(site, [*site.inquiries, *site.entries]))
 
 
-def feed_records(site: Site, idx: Indexes, scope: str) -> list[Record]:
-    if scope == "all":
-        records = [*site.inquiries, *site.entries]
-    elif isinstance(scope, Kind):
-        records = list(site.inquiries if scope == Kind.INQUIRY else site.entries)
-    else:
-        facts = idx.by_department[scope]
-        records = list({r.key: r for r in [ref.inquiry for ref in facts.segments] + facts.entries}.values())
+def kind_feed(site: Site, kind: Kind) -> Feed:
+    records = site.inquiries if kind == Kind.INQUIRY else site.entries
+    return Feed(routes.kind_feed(kind), routes.kind_index(kind), kind.label, _newest(site, list(records)))
+
+
+def department_feed(site: Site, facts: DepartmentFacts) -> Feed:
+    dept = facts.department
+    records = {r.key: r for r in [ref.inquiry for ref in facts.segments] + facts.entries}
+    return Feed(routes.department_feed(dept.id), dept.url, f"{dept.name}的问政与专栏记录",
+                _newest(site, list(records.values())))
+
+
+def _newest(site: Site, records: list[Record]) -> tuple[Record, ...]:
     records.sort(key=lambda r: (r.updated, r.key), reverse=True)
-    return records[: site.settings.get("JIANDU_FEED_SIZE", 50)]
-
-
-def feed_title(site: Site, scope: str) -> str:
-    if scope == "all":
-        return site.settings.get("SITENAME", "")
-    if isinstance(scope, Kind):
-        return scope.label
-    return f"{site.departments[scope].name}的问政与专栏记录"
+    return tuple(records[: site.settings.get("JIANDU_FEED_SIZE", 50)])
 
 
 def tag_uri(site: Site, key: str) -> str:
     return f"tag:{site.settings.get('JIANDU_TAG_AUTHORITY', 'jiandu.example.gov.cn,2016')}:{key}"
 
 
-def render_feed(site: Site, idx: Indexes, scope: str) -> bytes:
+def render_feed(site: Site, plan: Feed) -> bytes:
     base = site.settings.get("SITEURL", "")
     feed = _Feed(
-        title=feed_title(site, scope), link=routes.absolute(base, feed_page(scope)), description="",
-        language="zh-CN", feed_url=routes.absolute(base, feed_path(scope)),
-        feed_guid=tag_uri(site, feed_path(scope)),
-        as_of=site.as_of,
+        title=plan.title, link=routes.absolute(base, plan.page), description="", language="zh-CN",
+        feed_url=routes.absolute(base, plan.path), feed_guid=tag_uri(site, plan.path), as_of=site.as_of,
     )
-    for record in feed_records(site, idx, scope):
+    for record in plan.records:
         feed.add_item(
             title=_entry_title(record),
             link=routes.absolute(base, record.url), description=_summary(record, site),

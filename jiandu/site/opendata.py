@@ -6,10 +6,10 @@ import csv
 import io
 import json
 
-from jiandu.content.model import Site
+from jiandu.content.model import Department, Record, Site
 from jiandu.core import routes
 from jiandu.core.vocabulary import Kind
-from jiandu.site.indexes import Indexes
+from jiandu.site.indexes import CommitmentRef
 
 LIST_SEPARATOR = "|"
 
@@ -48,10 +48,10 @@ def _history(changes) -> list[str]:
     return [" ".join(filter(None, (c.date.isoformat(), c.status, c.note))) for c in changes]
 
 
-def record_rows(site: Site, idx: Indexes) -> list[dict]:
+def record_rows(site: Site, records: tuple[Record, ...]) -> list[dict]:
     base = site.settings.get("SITEURL", "")
     rows = []
-    for r in (*site.inquiries, *site.entries):
+    for r in records:
         column = r.kind == Kind.COLUMN
         rows.append({
             "key": r.key, "kind": r.kind, "year": r.year, "number": r.number, "title": r.title,
@@ -66,7 +66,7 @@ def record_rows(site: Site, idx: Indexes) -> list[dict]:
     return rows
 
 
-def commitment_rows(site: Site, idx: Indexes) -> list[dict]:
+def commitment_rows(site: Site, commitments: tuple[CommitmentRef, ...]) -> list[dict]:
     base = site.settings.get("SITEURL", "")
     return [{
         "session": ref.inquiry.key, "segment": ref.segment.id, "department": ref.segment.department,
@@ -76,34 +76,34 @@ def commitment_rows(site: Site, idx: Indexes) -> list[dict]:
         "evidence": ref.commitment.evidence.target if ref.commitment.evidence else None,
         "history": _history(ref.commitment.history), "as_of": _iso(site.as_of),
         "url": routes.absolute(base, ref.url),
-    } for ref in idx.commitments]
+    } for ref in commitments]
 
 
-def department_rows(site: Site, idx: Indexes) -> list[dict]:
+def department_rows(site: Site, departments: tuple[Department, ...]) -> list[dict]:
     base = site.settings.get("SITEURL", "")
     return [{
         "id": d.id, "name": d.name, "short": d.short, "level": d.level, "parent": d.parent,
         "domains": list(d.domains), "aliases": list(d.aliases), "website": d.website,
         "until": _iso(d.until), "successor": d.successor, "url": routes.absolute(base, d.url),
-    } for d in site.departments.values()]
+    } for d in departments]
 
 
 ROWS = {"records": record_rows, "commitments": commitment_rows, "departments": department_rows}
 
 
-def render_json(site: Site, idx: Indexes, dataset: str) -> bytes:
+def render_json(site: Site, dataset: str, items: tuple) -> bytes:
     """A JSON array with one record per line: readable, diffable, and fast to write."""
-    rows = (json.dumps(row, ensure_ascii=False) for row in ROWS[dataset](site, idx))
+    rows = (json.dumps(row, ensure_ascii=False) for row in ROWS[dataset](site, items))
     return ("[\n" + ",\n".join(rows) + "\n]\n").encode("utf-8")
 
 
-def render_csv(site: Site, idx: Indexes, dataset: str) -> bytes:
+def render_csv(site: Site, dataset: str, items: tuple) -> bytes:
     """UTF-8 with BOM so that Excel opens the Chinese text; lists joined with LIST_SEPARATOR."""
     names = [name for name, _ in FIELDS[dataset]]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(names)
-    for row in ROWS[dataset](site, idx):
+    for row in ROWS[dataset](site, items):
         writer.writerow([_csv_cell(row[name]) for name in names])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -121,7 +121,7 @@ def _csv_cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def render_sitemap(site: Site, idx: Indexes, urls: tuple[str, ...]) -> bytes:
+def render_sitemap(site: Site, urls: tuple[str, ...]) -> bytes:
     from xml.sax.saxutils import escape
 
     base = site.settings.get("SITEURL", "")
@@ -131,7 +131,7 @@ def render_sitemap(site: Site, idx: Indexes, urls: tuple[str, ...]) -> bytes:
             f"{body}</urlset>\n").encode()
 
 
-def render_robots(site: Site, idx: Indexes) -> bytes:
+def render_robots(site: Site) -> bytes:
     base = site.settings.get("SITEURL", "")
     sitemap = [f"Sitemap: {routes.absolute(base, routes.SITEMAP)}"] if base else []
     lines = ["User-agent: *", "Allow: /", *sitemap]

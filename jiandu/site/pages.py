@@ -1,37 +1,62 @@
 """The page set: every output file as a Page (template + context) or a DataFile (bytes producer).
 
-Each output also names what it shows, so that the live preview re-renders only what an edit
-touches: `deps` are the keys of the records whose content appears on it, and `facts` is a small
-value holding everything else it shows (order of items, counts, statistics). An output is
-rendered again when it is new, when its deps or facts differ, or when one of its deps changed.
+A page's context is everything its template shows, and a data file's arguments are everything
+it writes, besides what every page shares (the registry, the as-of date and the settings: a
+change to those rewrites every page). Templates read nothing else; tests/test_page_context.py
+renders every page with a context that records what is read.
+
+What an output shows also says when the live preview must write it again. `deps` are the keys of
+the records found in its context, and `facts` is that context as a comparable value, with each
+record replaced by its key. An output is rendered again when it is new, when its deps or facts
+differ, or when one of its deps changed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import date
+from functools import cached_property
 from math import ceil
 
-from jiandu.content.model import Site
+from jiandu.content.model import Department, Record, Site
 from jiandu.core import routes
 from jiandu.core.problems import ContentError, Problems
 from jiandu.core.vocabulary import CommitmentStatus, EntryStatus, Kind, Level
 from jiandu.site import feeds, opendata
-from jiandu.site.indexes import Indexes
+from jiandu.site.indexes import CommitmentRef, Indexes, SegmentRef
+from jiandu.site.search import search_options
 from jiandu.site.stats import department_figures, department_stats
 
 
 @dataclass(frozen=True)
 class Output:
     path: str  # output file relative to the site root, e.g. "departments/cgj/index.html"
-    deps: frozenset = field(default=frozenset(), compare=False)
-    facts: tuple = field(default=(), compare=False)
+
+    def shows(self) -> object:
+        """Everything the output shows besides what every page shares."""
+        return ()
+
+    @cached_property
+    def _shown(self) -> tuple[frozenset, object]:
+        # Worked out when the preview first compares this output, never in a full build.
+        deps: set[str] = set()
+        facts = shown(self.shows(), deps)
+        return frozenset(deps), facts
+
+    @property
+    def deps(self) -> frozenset:
+        return self._shown[0]
+
+    @property
+    def facts(self) -> object:
+        return self._shown[1]
 
     def stale(self, before: Output | None, changed: set[str]) -> bool:
         """Whether this output must be written again, given its previous version."""
-        return (before is None or type(before) is not type(self) or before.deps != self.deps
-                or before.facts != self.facts or not self.deps.isdisjoint(changed)
-                or self._differs(before))
+        return (before is None or type(before) is not type(self) or self._differs(before)
+                or before.deps != self.deps or before.facts != self.facts
+                or not self.deps.isdisjoint(changed))
 
     def _differs(self, before: Output) -> bool:
         return False
@@ -46,17 +71,67 @@ class Page(Output):
     def url(self) -> str:
         return routes.url_of(self.path)
 
+    def shows(self) -> object:
+        return self.context
+
     def _differs(self, before: Output) -> bool:
         return before.template != self.template
 
 
 @dataclass(frozen=True)
 class DataFile(Output):
-    produce: Callable[..., bytes] | None = None  # a module-level function of (site, idx, *args)
-    args: tuple = ()
+    produce: Callable[..., bytes] | None = None  # a module-level function of (site, *args)
+    args: tuple = field(default=(), compare=False)
+
+    def shows(self) -> object:
+        return self.args
 
     def _differs(self, before: Output) -> bool:
-        return before.produce is not self.produce or before.args != self.args
+        return before.produce is not self.produce
+
+
+def shown(value: object, deps: set[str]) -> object:
+    """`value` as a comparable value in which every record is replaced by its key, added to `deps`.
+
+    Records, and the session a segment or commitment belongs to, are compared by key because the
+    preview knows which records an edit changed; everything else is compared by value.
+    """
+    kind = type(value)
+    walk = _WALKS.get(kind) or _WALKS.setdefault(kind, _walk_for(kind))
+    return walk(value, deps)
+
+
+def _record(value: Record, deps: set[str]) -> str:
+    deps.add(value.key)
+    return value.key
+
+
+def _segment(value: SegmentRef, deps: set[str]) -> str:
+    deps.add(value.inquiry.key)
+    return value.key
+
+
+def _commitment(value: CommitmentRef, deps: set[str]) -> tuple:
+    deps.add(value.inquiry.key)
+    return value.ident, value.status
+
+
+def _walk_for(kind: type) -> Callable[[object, set[str]], object]:
+    if issubclass(kind, Record):
+        return _record
+    if issubclass(kind, (str, int, float, date, Department)) or kind is type(None):
+        return lambda value, deps: value  # str covers the vocabulary enums; registry changes rebuild all
+    if issubclass(kind, (list, tuple)):
+        return lambda value, deps: tuple([shown(v, deps) for v in value])
+    if issubclass(kind, dict):
+        return lambda value, deps: tuple([(k, shown(v, deps)) for k, v in value.items()])
+    if is_dataclass(kind):
+        names = tuple(f.name for f in fields(kind))
+        return lambda value, deps: (kind, tuple([shown(getattr(value, n), deps) for n in names]))
+    raise TypeError(f"{kind.__name__} in a page's context: say in pages.shown how it is compared")
+
+
+_WALKS: dict[type, Callable[[object, set[str]], object]] = {SegmentRef: _segment, CommitmentRef: _commitment}
 
 
 @dataclass(frozen=True)
@@ -77,6 +152,15 @@ class Pagination:
         return self.url(self.number + 1) if self.number < self.count else None
 
 
+@dataclass(frozen=True)
+class RecordCounts:
+    """What the directory shows of a department: how many segments, entries and commitments."""
+
+    segments: int
+    entries: int
+    commitments: int
+
+
 # Sortable directory views: (slug, heading, key of DepartmentStats, largest first?)
 RANKINGS = (
     ("records", "问政与专栏记录数", "records", True),
@@ -87,32 +171,25 @@ RANKINGS = (
 )
 
 
-def keys(records) -> tuple[str, ...]:
-    return tuple(r.key for r in records)
-
-
 def site_pages(site: Site, idx: Indexes) -> list[Output]:
     stats = {d: department_stats(f, idx) for d, f in idx.by_department.items()}
-    directory = tuple((d, len(f.segments), len(f.entries), len(f.commitments))
-                      for d, f in idx.by_department.items())
-    latest = _latest(site)
+    counts = {d: RecordCounts(len(f.segments), len(f.entries), len(f.commitments))
+              for d, f in idx.by_department.items()}
+    statuses = [*EntryStatus, *CommitmentStatus]
     pages = [
-        Page(routes.output_path(routes.HOME),
-             deps=frozenset(keys(latest[Kind.INQUIRY] + latest[Kind.COLUMN])),
-             facts=(tuple((y.year, y.inquiries, y.entries) for y in idx.years),),
-             template="home.html", context={"latest": latest}),
+        Page(routes.output_path(routes.HOME), template="home.html",
+             context={"latest": _latest(site), "years": idx.years}),
         Page(routes.NOT_FOUND, template="404.html", context={"absolute_urls": True}),
         Page(routes.output_path(routes.SEARCH), template="search.html",
-             facts=(tuple(y.year for y in idx.years), tuple(d.name for d in site.departments.values())),
-             context={"statuses": [*EntryStatus, *CommitmentStatus]}),
-        Page(routes.output_path(routes.DIRECTORY), facts=directory, template="departments.html",
-             context={"stats": stats, "rankings": RANKINGS}),
+             context={"options": search_options(site, [y.year for y in idx.years], statuses)}),
+        Page(routes.output_path(routes.DIRECTORY), template="departments.html",
+             context={"directory": idx.directory, "counts": counts, "rankings": RANKINGS}),
         *_record_pages(site, idx),
         *_department_pages(site, idx, stats),
         *_list_pages(site, idx),
         *_ledger_pages(site, idx),
         *_archive_pages(site, idx),
-        *_data_files(site),
+        *_data_files(site, idx),
     ]
     html = tuple(sorted(p.url for p in pages if isinstance(p, Page) and p.path != routes.NOT_FOUND))
     pages.append(DataFile(routes.SITEMAP, produce=opendata.render_sitemap, args=(html,)))
@@ -123,8 +200,7 @@ def site_pages(site: Site, idx: Indexes) -> list[Output]:
 
 def _redirect_pages(site: Site) -> list[Page]:
     """One page per old URL of a record, pointing at its current URL (permanent URLs)."""
-    return [Page(alias.output_path, deps=frozenset({r.key}), template="redirect.html",
-                 context={"record": r, "target": r.url})
+    return [Page(alias.output_path, template="redirect.html", context={"record": r, "target": r.url})
             for r in (*site.inquiries, *site.entries) for alias in r.aliases]
 
 
@@ -144,16 +220,14 @@ def _check_redirects_collide_with_nothing(site: Site, pages: list[Output], redir
 def _record_pages(site: Site, idx: Indexes) -> list[Page]:
     pages = []
     for r in site.inquiries:
-        follow = {e.key for s in r.segments for e in idx.follow_ups.get(routes.segment_key(r.key, s.id), ())}
-        pages.append(Page(routes.output_path(r.url), deps=frozenset({r.key, *follow}),
-                          template="inquiry.html", context={"record": r}))
+        follow_ups = {s.id: idx.follow_ups.get(routes.segment_key(r.key, s.id), []) for s in r.segments}
+        pages.append(Page(routes.output_path(r.url), template="inquiry.html",
+                          context={"record": r, "follow_ups": follow_ups}))
     for r in site.entries:
-        related = {ref.inquiry.key for ref in idx.evidence_for.get(r.key, ())}
-        if r.follow_up:
-            related.add(r.follow_up.ref.key)
-        pages.append(Page(routes.output_path(r.url), deps=frozenset({r.key, *related}),
-                          facts=(tuple(ref.ident for ref in idx.evidence_for.get(r.key, ())),),
-                          template="entry.html", context={"record": r}))
+        follow_up = idx.segments[r.follow_up.target] if r.follow_up else None
+        pages.append(Page(routes.output_path(r.url), template="entry.html",
+                          context={"record": r, "follow_up": follow_up,
+                                   "cited": idx.evidence_for.get(r.key, [])}))
     return pages
 
 
@@ -161,34 +235,26 @@ def _department_pages(site: Site, idx: Indexes, stats: dict) -> list[Output]:
     pages: list[Output] = []
     for dept in site.departments.values():
         facts, s = idx.by_department[dept.id], stats[dept.id]
-        shown = [facts] + [idx.by_department[p.id] for p in facts.lineage]
-        order = tuple((keys(r.inquiry for r in f.segments), keys(f.entries),
-                       tuple(c.ident for c in f.commitments)) for f in shown)
-        deps = frozenset(k for part in order for k in part[0] + part[1])
-        pages.append(Page(routes.output_path(dept.url), deps=deps, facts=(order, s),
-                          template="department.html",
-                          context={"facts": facts, "stats": s, "figures": department_figures(s),
-                                   "feed": feeds.feed_path(dept.id)}))
-        pages.append(_feed(site, idx, dept.id))
+        lineage = [idx.by_department[p.id] for p in facts.lineage]
+        feed = feeds.department_feed(site, facts)
+        pages.append(Page(routes.output_path(dept.url), template="department.html",
+                          context={"facts": facts, "lineage": lineage, "stats": s,
+                                   "figures": department_figures(s), "feed": feed.path}))
+        pages.append(_feed(feed))
         if dept.level == Level.DISTRICT:
-            entries = idx.entries_by_district.get(dept.id, [])
-            pages.append(Page(routes.output_path(routes.district(dept.id)), deps=frozenset(keys(entries)),
-                              facts=(keys(entries),), template="district.html",
-                              context={"facts": facts, "entries": entries}))
-    all_stats = tuple(stats.items())
+            pages.append(Page(routes.output_path(routes.district(dept.id)), template="district.html",
+                              context={"dept": dept, "children": facts.children,
+                                       "entries": idx.entries_by_district.get(dept.id, [])}))
     for slug, heading, key, descending in RANKINGS:
         ranked = _ranked(list(site.departments.values()), stats, key, descending)
-        pages.append(Page(routes.output_path(routes.ranking(slug)), facts=(all_stats,),
-                          template="ranking.html",
+        pages.append(Page(routes.output_path(routes.ranking(slug)), template="ranking.html",
                           context={"ranked": ranked, "heading": heading, "slug": slug, "stats": stats,
                                    "rankings": RANKINGS}))
     return pages
 
 
-def _feed(site: Site, idx: Indexes, scope: str) -> DataFile:
-    shown = keys(feeds.feed_records(site, idx, scope))
-    return DataFile(feeds.feed_path(scope), deps=frozenset(shown), facts=(shown,),
-                    produce=feeds.render_feed, args=(scope,))
+def _feed(feed: feeds.Feed) -> DataFile:
+    return DataFile(feed.path, produce=feeds.render_feed, args=(feed,))
 
 
 def _ranked(departments: list, stats: dict, key: str, descending: bool) -> list:
@@ -204,16 +270,17 @@ def _list_pages(site: Site, idx: Indexes) -> list[Output]:
     size = site.settings.get("JIANDU_PAGE_SIZE", 50)
     pages: list[Output] = [
         Page(routes.output_path(routes.CATEGORIES), template="categories.html",
-             facts=tuple((c.name, c.slug, len(c.entries)) for c in idx.categories.values())),
-        Page(routes.output_path(routes.STATUSES), template="statuses.html", facts=(
-            tuple(len(v) for v in idx.entries_by_status.values()),
-            tuple(len(v) for v in idx.commitments_by_status.values()))),
+             context={"categories": [(c.name, c.url, len(c.entries)) for c in idx.categories.values()]}),
+        Page(routes.output_path(routes.STATUSES), template="statuses.html", context={
+            "entries": [(s, len(v)) for s, v in idx.entries_by_status.items()],
+            "commitments": [(s, len(v)) for s, v in idx.commitments_by_status.items()]}),
     ]
     for kind in Kind:
-        years = tuple((y, len(r)) for y, r in idx.by_year[kind].items())
-        pages.append(Page(routes.output_path(routes.kind_index(kind)), facts=(years,), template="kind.html",
-                          context={"kind": kind, "feed": feeds.feed_path(kind)}))
-        pages.append(_feed(site, idx, kind))
+        feed = feeds.kind_feed(site, kind)
+        years = sorted(((y, len(r)) for y, r in idx.by_year[kind].items()), reverse=True)
+        pages.append(Page(routes.output_path(routes.kind_index(kind)), template="kind.html",
+                          context={"kind": kind, "years": years, "feed": feed.path}))
+        pages.append(_feed(feed))
         for year, records in idx.by_year[kind].items():
             pages += _record_list(routes.year_list(kind, year), records, size, f"{year}年{kind.label}",
                                   f"本年共 {len(records)} 期。")
@@ -228,52 +295,41 @@ def _list_pages(site: Site, idx: Indexes) -> list[Output]:
 
 
 def _record_list(base: str, records: list, size: int, title: str, intro: str) -> list[Page]:
-    return [Page(page.path, deps=frozenset(keys(page.context["items"])),
-                 facts=(keys(page.context["items"]), intro, page.context["pagination"]),
-                 template="records.html", context=page.context)
-            for page in _paginated(base, "records.html", records, size, {"title": title, "intro": intro})]
+    return _paginated(base, "records.html", records, size, {"title": title, "intro": intro})
 
 
 def _ledger_pages(site: Site, idx: Indexes) -> list[Page]:
     size = site.settings.get("JIANDU_PAGE_SIZE", 50)
-    counts = tuple(len(v) for v in idx.commitments_by_status.values())
-    views = [(routes.ledger(), None, idx.commitments)] + [
-        (routes.ledger(s), s, idx.commitments_by_status[s]) for s in CommitmentStatus]
+    views = [(None, idx.commitments)] + [(s, idx.commitments_by_status[s]) for s in CommitmentStatus]
+    counts = [(status, len(refs)) for status, refs in views]
     pages = []
-    for base, status, refs in views:
-        for page in _paginated(base, "commitments.html", refs, size, {"status": status, "total": len(refs)}):
-            items = page.context["items"]
-            pages.append(Page(page.path, deps=frozenset(r.inquiry.key for r in items),
-                              facts=(tuple((r.ident, r.status) for r in items), counts, len(refs),
-                                     page.context["pagination"]),
-                              template=page.template, context=page.context))
+    for status, refs in views:
+        pages += _paginated(routes.ledger(status), "commitments.html", refs, size,
+                            {"status": status, "total": len(refs), "counts": counts})
     return pages
 
 
 def _archive_pages(site: Site, idx: Indexes) -> list[Page]:
-    years = tuple((y.year, y.inquiries, y.entries) for y in idx.years)
-    pages = [Page(routes.output_path(routes.ARCHIVE), facts=(years, site.editions), template="archive.html",
-                  context={"years": list(idx.archive), "packages": list(reversed(site.editions))})]
+    pages = [Page(routes.output_path(routes.ARCHIVE), template="archive.html",
+                  context={"years": idx.years, "packages": list(reversed(site.editions))})]
     for year, slots in idx.archive.items():
-        shown = tuple((s.kind, s.number, s.record.key if s.record else None) for s in slots)
-        pages.append(Page(routes.output_path(routes.archive_year(year)),
-                          deps=frozenset(s.record.key for s in slots if s.record), facts=(shown,),
-                          template="archive_year.html", context={"year": year, "slots": slots}))
+        pages.append(Page(routes.output_path(routes.archive_year(year)), template="archive_year.html",
+                          context={"year": year, "slots": slots}))
     return pages
 
 
-def _data_files(site: Site) -> list[Output]:
-    shown = {"records": keys((*site.inquiries, *site.entries)), "commitments": keys(site.inquiries),
-             "departments": ()}  # departments.* change only with the registry, which rebuilds all
+def _data_files(site: Site, idx: Indexes) -> list[Output]:
+    rows = {"records": (*site.inquiries, *site.entries), "commitments": tuple(idx.commitments),
+            "departments": tuple(site.departments.values())}
     files: list[Output] = [
         Page(routes.output_path(routes.DATA), template="data.html", context={"fields": opendata.FIELDS}),
         DataFile(routes.ROBOTS, produce=opendata.render_robots),
-        _feed(site, None, "all"),
+        _feed(feeds.site_feed(site)),
     ]
     for dataset in opendata.FIELDS:
         for ext, produce in (("json", opendata.render_json), ("csv", opendata.render_csv)):
-            files.append(DataFile(routes.data_file(dataset, ext), deps=frozenset(shown[dataset]),
-                                  facts=(shown[dataset],), produce=produce, args=(dataset,)))
+            files.append(DataFile(routes.data_file(dataset, ext), produce=produce,
+                                  args=(dataset, rows[dataset])))
     return files
 
 

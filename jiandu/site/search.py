@@ -123,17 +123,18 @@ class SearchFields:
         parent = [self.site.departments[dept.parent]] if dept.parent else []
         return search_terms([dept, *parent])
 
-    def options(self, years: list[int], statuses: list[str]) -> dict[str, list[str]]:
-        """The choices the search form offers, in the order a citizen scans them."""
-        levels = list(Level)
-        depts = sorted(self.site.departments.values(),
-                       key=lambda d: (d.until is not None, levels.index(d.level), d.name))
-        return {
-            "kind": [*(kind.short for kind in Kind), DEPARTMENT_KIND],
-            "department": [d.name for d in depts],
-            "year": [str(y) for y in sorted(years, reverse=True)],
-            "status": list(statuses),
-        }
+
+def search_options(site: Site, years: list[int], statuses: list[str]) -> dict[str, list[str]]:
+    """The choices the search form offers, in the order a citizen scans them."""
+    levels = list(Level)
+    depts = sorted(site.departments.values(),
+                   key=lambda d: (d.until is not None, levels.index(d.level), d.name))
+    return {
+        "kind": [*(kind.short for kind in Kind), DEPARTMENT_KIND],
+        "department": [d.name for d in depts],
+        "year": [str(y) for y in sorted(years, reverse=True)],
+        "status": list(statuses),
+    }
 
 
 def pagefind_executable() -> Path:
