@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from jiandu.build.render import css_bundle, make_env, render_output, site_globals, use_site
+from jiandu.build.render import css_bundle, make_env, render_output, shared_context
 from jiandu.content.model import Site
 from jiandu.content.tree import ContentTree
 from jiandu.core import routes
@@ -35,10 +35,10 @@ class Pipeline:
         self.tree = ContentTree(Path(settings["JIANDU_ROOT"]), settings)
         self.site: Site | None = None
         self.outputs: dict[str, Output] = {}
-        self.env = make_env(theme)  # the theme does not change under a pipeline
+        self.css = css_bundle(theme)
+        self.env = make_env(theme, settings, self.css)  # the theme does not change under a pipeline
         for name in self.env.list_templates():  # compile once, before workers fork
             self.env.get_template(name)
-        self.css = css_bundle(theme)
 
     def read(self) -> tuple[Site, Indexes]:
         """Re-read what changed and validate the whole tree; raises ContentError."""
@@ -85,11 +85,10 @@ class Pipeline:
         _write_file(self.output / routes.CSS_BUNDLE, self.css)
         for script in sorted((self.theme / "js").glob("*.js")):  # only the search page uses one
             _write_file(self.output / routes.asset(script.name), script.read_bytes())
-        env = self.env
-        use_site(env, site_globals(site, self.css))
+        env, shared = self.env, shared_context(site)
 
         def write(output: Output) -> None:
-            _write_file(self.output / output.path, render_output(env, output, site))
+            _write_file(self.output / output.path, render_output(env, output, site, shared))
 
         run_split(write, outputs, progress=self.progress, label="生成页面")
 

@@ -35,7 +35,10 @@ def date_cn(value: date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
-def make_env(theme: Path) -> Environment:
+def make_env(theme: Path, settings: dict, css: bytes) -> Environment:
+    """The theme's environment for one pipeline. Its globals are helpers and settings only, fixed
+    for the pipeline's life, so that Jinja keeps the modules of component macros imported without
+    context; what changes from build to build reaches templates through `shared_context`."""
     env = Environment(
         loader=FileSystemLoader(str(theme / "templates")),
         autoescape=True,
@@ -44,8 +47,15 @@ def make_env(theme: Path) -> Environment:
         undefined=StrictUndefined,
         auto_reload=False,  # a theme change starts a new pipeline; no stat() per page
     )
-    env.globals.update(url=url, routes=routes, Kind=Kind, Level=Level, EntryStatus=EntryStatus,
-                       CommitmentStatus=CommitmentStatus, bar_chart=bar_chart)
+    siteurl = settings.get("SITEURL", "")
+    env.globals.update(
+        url=url, routes=routes, Kind=Kind, Level=Level, EntryStatus=EntryStatus,
+        CommitmentStatus=CommitmentStatus, bar_chart=bar_chart,
+        SITENAME=settings.get("SITENAME", ""), SITEURL=siteurl,
+        # Canonical links and link targets as printed on paper: absolute when published.
+        absolute_url=partial(routes.absolute, siteurl),
+        css_url=f"{routes.CSS_BUNDLE}?v={hashlib.sha256(css).hexdigest()[:10]}",
+    )
     env.filters.update(date_cn=date_cn)
     return env
 
@@ -56,42 +66,27 @@ def css_bundle(theme: Path) -> bytes:
     return b"\n".join(p.read_bytes() for p in parts)
 
 
-def site_globals(site: Site, css: bytes) -> dict:
-    return {
-        "depts": site.departments,
-        "as_of": site.as_of,
-        "SITENAME": site.settings.get("SITENAME", ""),
-        "SITEURL": site.settings.get("SITEURL", ""),
-        "status_of": partial(effective_status, as_of=site.as_of),
-        "search": SearchFields(site, partial(effective_status, as_of=site.as_of)),
-        # Canonical links and link targets as printed on paper: absolute when published.
-        "absolute_url": partial(routes.absolute, site.settings.get("SITEURL", "")),
-        "css_url": f"{routes.CSS_BUNDLE}?v={hashlib.sha256(css).hexdigest()[:10]}",
-    }
+def shared_context(site: Site) -> dict:
+    """What every page may show besides its own context: the registry, the as-of date, and helpers
+    bound to them. A change to either rewrites every page (Pipeline.update)."""
+    status_of = partial(effective_status, as_of=site.as_of)
+    return {"depts": site.departments, "as_of": site.as_of, "status_of": status_of,
+            "search": SearchFields(site, status_of)}
 
 
-def use_site(env: Environment, shared: dict) -> None:
-    """Make one build's site data the theme's globals, and drop modules made with older ones."""
-    env.globals.update(shared)
-    for name in env.list_templates():
-        template = env.get_template(name)
-        template._module = None
-        # A flat dict instead of Jinja's ChainMap: every name a template reads is looked up here.
-        template.globals = dict(env.globals)
-
-
-def render_page(env: Environment, page: Page) -> bytes:
+def render_page(env: Environment, page: Page, shared: dict) -> bytes:
     template = env.get_template(page.template)
     absolute = page.context.get("absolute_urls", False)
     token = _PAGE.set((page.path, absolute, env.globals["SITEURL"]))
     try:
-        html = template.render({**page.context, "page_path": page.path, "page_url": page.url})
+        html = template.render({**shared, **page.context, "page_path": page.path, "page_url": page.url})
     finally:
         _PAGE.reset(token)
     return html.encode("utf-8")
 
 
-def render_output(env: Environment, page: Page | DataFile, site: Site) -> bytes:
-    if isinstance(page, DataFile):
-        return page.produce(site, *page.args)
-    return render_page(env, page)
+def render_output(env: Environment, output: Page | DataFile, site: Site, shared: dict) -> bytes:
+    """The bytes of one output: a page rendered with its context, or a data file produced."""
+    if isinstance(output, DataFile):
+        return output.produce(site, *output.args)
+    return render_page(env, output, shared)
