@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from contextvars import ContextVar
 from datetime import date
 from functools import partial
@@ -54,7 +53,7 @@ def make_env(theme: Path, settings: dict, css: bytes) -> Environment:
         SITENAME=settings.get("SITENAME", ""), SITEURL=siteurl,
         # Canonical links and link targets as printed on paper: absolute when published.
         absolute_url=partial(routes.absolute, siteurl),
-        css_url=f"{routes.CSS_BUNDLE}?v={hashlib.sha256(css).hexdigest()[:10]}",
+        css_url=routes.versioned(routes.CSS_BUNDLE, css),
     )
     env.filters.update(date_cn=date_cn)
     return env

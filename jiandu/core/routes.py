@@ -7,6 +7,7 @@ is written once: moving a page is a change to this module and a redirect, nothin
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -186,6 +187,11 @@ def data_file(dataset: str, ext: str) -> str:
 
 def asset(name: str) -> str:
     return ASSETS + name
+
+
+def versioned(url: str, content: bytes) -> str:
+    """`url` with a digest of the file's content, so that browsers fetch a changed file again."""
+    return f"{url}?v={hashlib.sha256(content).hexdigest()[:10]}"
 
 
 # URLs and files.

@@ -164,7 +164,7 @@ def verify_url(base: str, reference: Reference, earlier_paths: set[str] = frozen
 
 def _is_expected(path: str, expected: dict[str, str]) -> bool:
     # `dir` without its slash is redirected by servers to `dir/`, i.e. dir/index.html.
-    return path in expected or f"{path}/index.html" in expected
+    return path in expected or routes.output_path(path + "/") in expected
 
 
 def _extras(site: _Site, expected: dict[str, str], bodies: dict[str, bytes],
