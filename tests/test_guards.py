@@ -23,7 +23,7 @@ from jiandu.content.guards import (
     mask,
     scan_body,
 )
-from jiandu.core.settings import DEFAULTS
+from jiandu.core.settings import DEFAULTS, jiandu_settings
 from tests.conftest import CONF
 from tests.test_validation import write
 
@@ -100,7 +100,7 @@ def test_no_false_alarm(text):
 
 
 def test_service_numbers_from_settings_are_allowed():
-    gs = GuardSettings.from_settings({**DEFAULTS, "JIANDU_SERVICE_NUMBERS": ["0531-86000000"]})
+    gs = GuardSettings.from_settings(jiandu_settings({"JIANDU_SERVICE_NUMBERS": ["0531-86000000"]}))
     assert scan_body("值班电话 0531-86000000", 1, gs) == []
     assert [f.kind for f in scan_body("值班电话 0531-86000001", 1, gs)] == [LANDLINE]
 

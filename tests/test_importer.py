@@ -18,7 +18,7 @@ FEEDS = Path(__file__).parent / "feeds"
 
 
 def run(tree: Path, name: str, source: Path | None = None):
-    return import_feed(str(source or FEEDS / name), tree, dict(DEFAULTS))
+    return import_feed(str(source or FEEDS / name), tree, DEFAULTS)
 
 
 def drafts(tree: Path) -> dict[str, str]:
@@ -186,12 +186,12 @@ def feed_server():
 
 
 def test_import_from_a_url(tree, feed_server):
-    report = import_feed(f"{feed_server}/rss2.xml", tree, dict(DEFAULTS))
+    report = import_feed(f"{feed_server}/rss2.xml", tree, DEFAULTS)
     assert len(report.created) == 2
     meta = front(next(iter(drafts(tree).values())))
     assert meta["imported"]["feed"] == f"{feed_server}/rss2.xml"
     with pytest.raises(FeedError, match="无法下载订阅"):
-        import_feed(f"{feed_server}/no-such-feed.xml", tree, dict(DEFAULTS))
+        import_feed(f"{feed_server}/no-such-feed.xml", tree, DEFAULTS)
 
 
 def test_import_warns_about_what_the_guards_will_reject(tree, tmp_path):

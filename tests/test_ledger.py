@@ -300,7 +300,7 @@ def test_same_commit_builds_byte_identical_html(tmp_path):
 
 
 def test_as_of_is_the_last_commit_touching_content(tree):
-    from jiandu.core.settings import as_of_date
+    from jiandu.core.settings import as_of_date, jiandu_settings
 
     env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid", "PATH": "/usr/bin:/bin"}
@@ -314,9 +314,9 @@ def test_as_of_is_the_last_commit_touching_content(tree):
     commit(["content"], "2017-03-04T10:00:00+08:00")
     (tree / "notes.txt").write_text("not content")
     commit(["notes.txt"], "2018-01-01T10:00:00+08:00")
-    settings = {"JIANDU_ROOT": str(tree), "JIANDU_CONTENT": "content"}
+    settings = jiandu_settings({"JIANDU_ROOT": str(tree), "JIANDU_CONTENT": "content"})
     assert as_of_date(settings) == date(2017, 3, 4)
-    assert as_of_date({**settings, "JIANDU_AS_OF": date(2016, 1, 1)}) == date(2016, 1, 1)
+    assert as_of_date(settings.but(as_of=date(2016, 1, 1))) == date(2016, 1, 1)
 
 
 def test_feed_titles_name_the_edition_once(fixture_site):

@@ -32,7 +32,7 @@ def test_redact_asks_then_masks_everything_but_exemptions(tree):
     path = tree / "content/column/2016-009.md"
     write(tree, "content/column/2016-009.md", ENTRY.format(extra=EXEMPT, id=FAKE_ID))
     shown, questions = [], []
-    count = redact(path, dict(DEFAULTS), confirm=lambda q: questions.append(q) or True,
+    count = redact(path, DEFAULTS, confirm=lambda q: questions.append(q) or True,
                    out=shown.append)
     assert count == 3 and len(questions) == 1
     assert not any("13800000000" in line or FAKE_ID in line for line in shown)
@@ -47,7 +47,7 @@ def test_redact_changes_nothing_when_declined(tree):
     write(tree, "content/column/2016-009.md", ENTRY.format(extra="", id=FAKE_ID))
     path = tree / "content/column/2016-009.md"
     before = path.read_bytes()
-    assert redact(path, dict(DEFAULTS), confirm=lambda q: False, out=lambda s: None) == 0
+    assert redact(path, DEFAULTS, confirm=lambda q: False, out=lambda s: None) == 0
     assert path.read_bytes() == before
 
 
@@ -65,7 +65,7 @@ def test_redact_masks_full_width_numbers_and_leaves_links_alone(tree):
     body = "电话１３８００００００００，详见 https://www.jinan.gov.cn/x?id=13800000000 。\n"
     write(tree, "content/column/2016-009.md", ENTRY.format(extra="", id=FAKE_ID).split("王女士")[0] + body)
     shown = []
-    assert redact(path, dict(DEFAULTS), confirm=lambda q: True, out=shown.append) == 1
+    assert redact(path, DEFAULTS, confirm=lambda q: True, out=shown.append) == 1
     text = path.read_text(encoding="utf-8")
     assert "１３*******００" in text
     assert "https://www.jinan.gov.cn/x?id=13800000000" in text  # a link is not personal data

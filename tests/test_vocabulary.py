@@ -2,10 +2,12 @@
 
 import re
 
+from jiandu.commands.build import read_pelican_settings
 from jiandu.commands.testing import FIXTURE, FIXTURE_AS_OF
 from jiandu.content.tree import load_site
+from jiandu.core.settings import jiandu_settings
 from jiandu.core.vocabulary import CommitmentStatus, EntryStatus, Kind, Level
-from tests.conftest import PROJECT
+from tests.conftest import CONF, PROJECT
 
 CSS = "\n".join(p.read_text(encoding="utf-8") for p in (PROJECT / "theme/css").glob("*.css"))
 
@@ -25,7 +27,8 @@ def test_only_overdue_is_never_written_by_staff():
 
 
 def test_front_matter_words_are_read_into_members():
-    site = load_site(PROJECT / FIXTURE, {"JIANDU_AS_OF": FIXTURE_AS_OF})
+    root = PROJECT / FIXTURE
+    site = load_site(root, jiandu_settings(read_pelican_settings(CONF, root, JIANDU_AS_OF=FIXTURE_AS_OF)))
     assert {type(d.level) for d in site.departments.values()} == {Level}
     assert {d.level for d in site.departments.values()} == set(Level)
     assert {r.kind for r in site.inquiries} == {Kind.INQUIRY}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from jiandu.build import summary
 from jiandu.build.pipeline import Pipeline
 from jiandu.build.progress import console_progress
 from jiandu.core.settings import jiandu_settings
@@ -13,7 +14,8 @@ class JianduGenerator:
     """Returned from Pelican's `get_generators` signal; Pelican calls the two stages in order."""
 
     def __init__(self, context, settings, path, theme, output_path, **kwargs):
-        self.pipeline = Pipeline(jiandu_settings(settings), Path(theme), Path(output_path),
+        self.output = Path(output_path)
+        self.pipeline = Pipeline(jiandu_settings(settings), Path(theme), self.output,
                                  progress=console_progress())
         self.read = None
 
@@ -22,4 +24,5 @@ class JianduGenerator:
         self.read = self.pipeline.read()
 
     def generate_output(self, writer) -> None:
-        self.pipeline.write_all(*self.read)
+        paths = self.pipeline.write_all(*self.read)
+        summary.remember(self.output, summary.summarize(self.read[0], paths))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jiandu.core import routes
+from jiandu.core.settings import Settings
 
 MANIFEST = routes.MANIFEST
 FORMAT = "jiandu-manifest/1"
@@ -99,7 +100,56 @@ def read(path: Path) -> Manifest:
     return parse(path.read_bytes(), str(path))
 
 
-def write_manifest(output: Path, pelican_settings: dict) -> None:
+def write_manifest(output: Path, settings: Settings) -> None:
     """The last finalize step: list every file already written, then add manifest.json itself."""
-    manifest = scan(output, pelican_settings.get("SITEURL", "") or "")
+    manifest = scan(output, settings.site_url)
     (output / MANIFEST).write_bytes(render(manifest))
+
+
+# Checking a copy of a site against its manifest, before it goes live and after.
+
+@dataclass(frozen=True)
+class Mismatch:
+    """How a tree differs from the files it should hold; empty when it holds exactly them."""
+
+    missing: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    extra: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.missing or self.changed or self.extra)
+
+    def describe(self, shown: int = 5) -> str:
+        parts = []
+        for label, paths in (("缺少", self.missing), ("内容不符", self.changed), ("多出", self.extra)):
+            if paths:
+                more = "等" if len(paths) > shown else ""
+                parts.append(f"{label} {len(paths)} 个文件（{'、'.join(paths[:shown])}{more}）")
+        return "；".join(parts)
+
+
+def planned_files(site: Path) -> dict[str, FileEntry]:
+    """The files a site must hold: those its manifest.json lists, and manifest.json itself.
+    Raises ManifestError when the manifest is missing or unreadable."""
+    try:
+        data = (site / MANIFEST).read_bytes()
+    except OSError as err:
+        raise ManifestError(f"{site} 中没有可读的 {MANIFEST}（{err.strerror}），"
+                            "不是一次完整生成的网站。") from None
+    files = {f.path: f for f in parse(data, f"{site}/{MANIFEST}").files}
+    files[MANIFEST] = FileEntry(MANIFEST, hashlib.sha256(data).hexdigest(), len(data))
+    return files
+
+
+def tree_files(root: Path) -> dict[str, FileEntry]:
+    """Every file under `root` with its hash and size, manifest.json included."""
+    return {rel: FileEntry(rel, file_sha256(root / rel), (root / rel).stat().st_size)
+            for rel in site_files(root)}
+
+
+def compare(planned: dict[str, FileEntry], found: dict[str, FileEntry]) -> Mismatch:
+    """`found` against `planned`: a size of -1 in `found` means only the hash is known."""
+    changed = tuple(sorted(p for p, want in planned.items() if p in found and (
+        found[p].sha256 != want.sha256 or found[p].size not in (want.size, -1))))
+    return Mismatch(tuple(sorted(set(planned) - set(found))), changed,
+                    tuple(sorted(set(found) - set(planned))))

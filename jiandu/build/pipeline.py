@@ -14,6 +14,7 @@ from jiandu.build.render import css_bundle, make_env, render_output, shared_cont
 from jiandu.content.model import Site
 from jiandu.content.tree import ContentTree
 from jiandu.core import routes
+from jiandu.core.settings import Settings
 from jiandu.core.workers import run_split
 from jiandu.site.indexes import Indexes, build_indexes
 from jiandu.site.pages import Output, site_pages
@@ -27,12 +28,12 @@ class Update:
 
 
 class Pipeline:
-    def __init__(self, settings: dict, theme: Path, output: Path, progress=None):
+    def __init__(self, settings: Settings, theme: Path, output: Path, progress=None):
         self.settings = settings
         self.theme = theme
         self.output = output
         self.progress = progress
-        self.tree = ContentTree(Path(settings["JIANDU_ROOT"]), settings)
+        self.tree = ContentTree(settings.root, settings)
         self.site: Site | None = None
         self.outputs: dict[str, Output] = {}
         self.css = css_bundle(theme)

@@ -11,6 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from jiandu.content.model import Site
 from jiandu.core import routes
+from jiandu.core.settings import Settings
 from jiandu.core.vocabulary import CommitmentStatus, EntryStatus, Kind, Level
 from jiandu.site.charts import bar_chart
 from jiandu.site.indexes import effective_status
@@ -34,7 +35,7 @@ def date_cn(value: date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
-def make_env(theme: Path, settings: dict, css: bytes) -> Environment:
+def make_env(theme: Path, settings: Settings, css: bytes) -> Environment:
     """The theme's environment for one pipeline. Its globals are helpers and settings only, fixed
     for the pipeline's life, so that Jinja keeps the modules of component macros imported without
     context; what changes from build to build reaches templates through `shared_context`."""
@@ -46,11 +47,11 @@ def make_env(theme: Path, settings: dict, css: bytes) -> Environment:
         undefined=StrictUndefined,
         auto_reload=False,  # a theme change starts a new pipeline; no stat() per page
     )
-    siteurl = settings.get("SITEURL", "")
+    siteurl = settings.site_url
     env.globals.update(
         url=url, routes=routes, Kind=Kind, Level=Level, EntryStatus=EntryStatus,
         CommitmentStatus=CommitmentStatus, bar_chart=bar_chart,
-        SITENAME=settings.get("SITENAME", ""), SITEURL=siteurl,
+        SITENAME=settings.site_name, SITEURL=siteurl,
         # Canonical links and link targets as printed on paper: absolute when published.
         absolute_url=partial(routes.absolute, siteurl),
         css_url=routes.versioned(routes.CSS_BUNDLE, css),

@@ -25,6 +25,7 @@ from jiandu.content.guards import GuardSettings, hiding_styles, message, scan_bo
 from jiandu.content.registry import Registry, load_registry
 from jiandu.content.sanitize import sanitize_html
 from jiandu.core.problems import Problems
+from jiandu.core.settings import DEFAULTS, Settings
 from jiandu.core.source import read_markdown
 from jiandu.core.vocabulary import EntryStatus, Kind
 
@@ -280,9 +281,8 @@ def read_feed(source: str):
     return feed
 
 
-def import_feed(source: str, root: Path, settings: dict | None = None) -> ImportReport:
-    settings = settings or {}
-    content = root / settings.get("JIANDU_CONTENT", "content")
+def import_feed(source: str, root: Path, settings: Settings = DEFAULTS) -> ImportReport:
+    content = root / settings.content
     feed = read_feed(source)
     registry = load_registry(content / "departments.yml", "content/departments.yml", Problems())
     drafts = content / DRAFTS
@@ -333,7 +333,7 @@ def _same_item(a: str, b: str) -> bool:
     return strip.sub("", a) == strip.sub("", b)
 
 
-def _findings(file: Path, shown: str, settings: dict) -> list[str]:
+def _findings(file: Path, shown: str, settings: Settings) -> list[str]:
     """What the guards will say once the draft is moved, so staff can fix it now."""
     source = read_markdown(file, shown, Problems())
     if source is None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from jiandu.content.guards import GuardSettings, mask, personal_data
 from jiandu.core.problems import Problems
+from jiandu.core.settings import Settings
 from jiandu.core.source import read_markdown
 
 
@@ -18,7 +19,7 @@ def exempted(file: Path) -> set[tuple[str, str]]:
     return {(str(r.get("kind")), str(r.get("match"))) for r in rows or [] if isinstance(r, dict)}
 
 
-def located_findings(text: str, settings: dict, skip: set) -> list[tuple[int, str, str]]:
+def located_findings(text: str, settings: Settings, skip: set) -> list[tuple[int, str, str]]:
     """(offset, kind, match) of personal data in `text`, exemptions left out. Offsets index the
     original text: full-width digits are folded one character for one, so they still line up."""
     gs = GuardSettings.from_settings(settings)
@@ -26,14 +27,14 @@ def located_findings(text: str, settings: dict, skip: set) -> list[tuple[int, st
             if (kind, mask(match)) not in skip]
 
 
-def findings(file: Path, settings: dict) -> list[tuple[int, str, str]]:
+def findings(file: Path, settings: Settings) -> list[tuple[int, str, str]]:
     """(line, kind, match) of personal data in the whole file, exemptions left out."""
     text = file.read_text(encoding="utf-8")
     return [(text.count("\n", 0, pos) + 1, kind, match)
             for pos, kind, match in located_findings(text, settings, exempted(file))]
 
 
-def redact(file: Path, settings: dict, confirm: Callable[[str], bool], out=print) -> int:
+def redact(file: Path, settings: Settings, confirm: Callable[[str], bool], out=print) -> int:
     """Show each finding masked, ask once, then mask them all; return how many were masked."""
     found = findings(file, settings)
     if not found:

@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 from jiandu.core.problems import Problems
+from jiandu.core.settings import Settings
 from jiandu.core.source import Located, SourceFile
 
 MOBILE, LANDLINE, ID_CARD, BANK_CARD, EMAIL = "手机号码", "固定电话", "身份证号码", "银行卡号", "电子邮箱"
@@ -247,9 +248,8 @@ class GuardSettings:
     allowlist: tuple[str, ...]
 
     @classmethod
-    def from_settings(cls, settings: dict) -> GuardSettings:
-        return _guard_settings(tuple(settings.get("JIANDU_SERVICE_NUMBERS", ())),
-                               tuple(settings.get("JIANDU_LINK_ALLOWLIST", ())))
+    def from_settings(cls, settings: Settings) -> GuardSettings:
+        return _guard_settings(settings.service_numbers, settings.link_allowlist)
 
 
 @lru_cache(maxsize=8)
@@ -306,7 +306,7 @@ def scan_values(data, located: Located, gs: GuardSettings, key: tuple = ()) -> l
     return []
 
 
-def guard_source(source: SourceFile, exemptions: list[dict] | None, settings: dict,
+def guard_source(source: SourceFile, exemptions: list[dict] | None, settings: Settings,
                  problems: Problems) -> None:
     """Report every finding in one Markdown file that no exemption covers, and unused exemptions."""
     gs = GuardSettings.from_settings(settings)
@@ -315,7 +315,7 @@ def guard_source(source: SourceFile, exemptions: list[dict] | None, settings: di
     report(source.path, findings, exemptions or [], problems)
 
 
-def guard_yaml(located: Located, path: str, settings: dict, problems: Problems) -> None:
+def guard_yaml(located: Located, path: str, settings: Settings, problems: Problems) -> None:
     report(path, scan_values(located.data, located, GuardSettings.from_settings(settings)), [],
            problems)
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from jiandu.core import routes
+from jiandu.core.settings import DEFAULTS, Settings
 from jiandu.core.vocabulary import CommitmentStatus, EntryStatus, Kind, Level, edition
 
 
@@ -150,5 +151,5 @@ class Site:
     inquiries: tuple[Inquiry, ...]
     entries: tuple[ColumnEntry, ...]
     as_of: date
-    settings: dict = field(default_factory=dict, compare=False)
+    settings: Settings = field(default=DEFAULTS, compare=False)
     editions: tuple = ()  # archived editions (editions.Edition), oldest first

@@ -47,6 +47,7 @@ from jiandu.core.schema import (
     Text,
     Url,
 )
+from jiandu.core.settings import DEFAULTS, Settings, as_of_date
 from jiandu.core.source import SourceFile, read_markdown, read_yaml_file
 from jiandu.core.vocabulary import CommitmentStatus, EntryStatus, Kind, Level
 
@@ -232,10 +233,10 @@ class FileResult:
 class ContentTree:
     """The content folder: read once, then re-read file by file as files change."""
 
-    def __init__(self, root: Path, settings: dict | None = None):
+    def __init__(self, root: Path, settings: Settings = DEFAULTS):
         self.root = root
-        self.settings = settings or {}
-        self.folder = root / self.settings.get("JIANDU_CONTENT", "content")
+        self.settings = settings
+        self.folder = root / self.settings.content
         self.registry: Registry | None = None
         self.registry_problems: list[Problem] = []
         self.registry_stamp: tuple[int, int] | None = None
@@ -290,7 +291,7 @@ class ContentTree:
         return _assemble([r.record for r in self.files.values()], self.registry, self.settings, editions)
 
 
-def load_site(root: Path, settings: dict | None = None) -> Site:
+def load_site(root: Path, settings: Settings = DEFAULTS) -> Site:
     """Read and validate the whole content tree under `root` (the project folder)."""
     tree = ContentTree(root, settings)
     tree.refresh()
@@ -312,7 +313,7 @@ def _stamp(file: Path) -> tuple[int, int] | None:
     return (st.st_mtime_ns, st.st_size)
 
 
-def read_files(files: list[tuple[str, str, Path]], registry: Registry, settings: dict,
+def read_files(files: list[tuple[str, str, Path]], registry: Registry, settings: Settings,
                progress=None) -> dict[str, FileResult]:
     """Stage one for each file; large batches are spread over worker processes."""
     from jiandu.core.workers import run_split
@@ -324,7 +325,7 @@ def read_files(files: list[tuple[str, str, Path]], registry: Registry, settings:
     return dict(run_split(one, files, progress=progress, label="读取"))
 
 
-def read_file(kind: Kind, file: Path, shown: str, registry: Registry, settings: dict) -> FileResult:
+def read_file(kind: Kind, file: Path, shown: str, registry: Registry, settings: Settings) -> FileResult:
     problems = Problems()
     stamp = _stamp(file)
     parsed = _parse_file(kind, file, shown, registry, problems)
@@ -495,8 +496,7 @@ def _nearest_target(target: str, targets: set[str]) -> str:
     return "请检查类别、年份和期号。"
 
 
-def _assemble(records: list[Record], registry: Registry, settings: dict, editions: tuple = ()) -> Site:
-    from jiandu.core.settings import as_of_date
+def _assemble(records: list[Record], registry: Registry, settings: Settings, editions: tuple = ()) -> Site:
 
     order = lambda r: (r.year, r.number)
     latest = max((r.date for r in records), default=None)
@@ -518,7 +518,7 @@ def _common(item: Parsed, body: str) -> dict:
                 aliases=aliases)
 
 
-def _inquiry(item: Parsed, body: str, settings: dict) -> Inquiry:
+def _inquiry(item: Parsed, body: str, settings: Settings) -> Inquiry:
     v = item.values
     segments = tuple(
         Segment(id=s["id"], topic=s["topic"], department=s["department"], respondent=s["respondent"],
@@ -528,7 +528,7 @@ def _inquiry(item: Parsed, body: str, settings: dict) -> Inquiry:
                                history=_history(c))
                     for c in s["commitments"] or []))
         for s in v["segments"])
-    program = v["program"] or settings.get("JIANDU_PROGRAM", "电视问政")
+    program = v["program"] or settings.program
     return Inquiry(**_common(item, body), program=program, video=v["video"],
                    segments=segments)
 

@@ -1,77 +1,126 @@
-"""Jiandu's settings: read from Pelican's settings in one place, with defaults and validation."""
+"""Jiandu's settings: one typed, frozen object, read from Pelican's settings in one place.
+
+Each field is the setting `JIANDU_<NAME>` of pelicanconf.py (or the Pelican key named in its
+metadata); its default is declared here and nowhere else. Unknown `JIANDU_*` keys and values of the
+wrong type are problems, reported together.
+"""
 
 from __future__ import annotations
 
+import difflib
 import subprocess
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
 
 from jiandu.core.problems import ContentError, Problems
 from jiandu.core.schema import Invalid, parse_date
 
-DEFAULTS = {
-    "JIANDU_ROOT": ".",  # the project folder; content/ and git live here
-    "JIANDU_CONTENT": "content",
-    "JIANDU_AS_OF": None,  # date override for "as of"; default: last git commit touching content/
-    "JIANDU_PROGRAM": "电视问政",  # default name of the televised programme
-    "JIANDU_PAGE_SIZE": 50,  # records per list page
-    "JIANDU_LATEST": 5,  # records per kind on the home page
-    "JIANDU_SEARCH": True,  # build the search index after the pages (benchmarks turn it off)
-    "JIANDU_FEED_SIZE": 50,  # entries per Atom feed, most recently updated first
-    "JIANDU_TAG_AUTHORITY": "jiandu.example.gov.cn,2016",  # tag URI authority and date of feed ids
+SETTINGS_FILE = "pelicanconf.py"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    root: Path = Path(".")  # the project folder; content/ and git live here
+    content: str = "content"  # the content folder, relative to root
+    as_of: date | None = None  # date statuses are judged at; None: last git commit touching content/
+    program: str = "电视问政"  # name of the televised programme when a session names none
+    page_size: int = 50  # records per list page
+    latest: int = 5  # records per kind on the home page
+    search: bool = True  # build the search index after the pages (benchmarks turn it off)
+    feed_size: int = 50  # entries per Atom feed, most recently updated first
+    tag_authority: str = "jiandu.example.gov.cn,2016"  # tag URI authority and date of feed ids
     # Official service numbers that are not personal data (digits; separators are ignored).
-    "JIANDU_SERVICE_NUMBERS": ("12345", "12315", "12369", "12358", "12333", "12320", "12319",
-                               "12366", "12348", "12310", "12388", "110", "119", "120", "122"),
+    service_numbers: tuple[str, ...] = ("12345", "12315", "12369", "12358", "12333", "12320", "12319",
+                                        "12366", "12348", "12310", "12388", "110", "119", "120", "122")
     # Domains external links may point to; their subdomains are allowed too.
-    "JIANDU_LINK_ALLOWLIST": ("gov.cn", "jinan.gov.cn", "jnnews.tv", "e23.cn", "dzwww.com",
-                              "jnnews.com.cn", "people.com.cn", "xinhuanet.com", "news.cn"),
+    link_allowlist: tuple[str, ...] = ("gov.cn", "jinan.gov.cn", "jnnews.tv", "e23.cn", "dzwww.com",
+                                       "jnnews.com.cn", "people.com.cn", "xinhuanet.com", "news.cn")
     # Where `invoke publish` deploys: a folder, `rsync:/path`, or `[user@]host:/path` (rsync + ssh).
-    "JIANDU_DEPLOY_TARGET": None,
-    "JIANDU_KEEP_RELEASES": 5,  # releases kept on the target; the live one is never removed
-}
+    deploy_target: str | None = None
+    keep_releases: int = 5  # releases kept on the target; the live one is never removed
+    site_name: str = field(default="", metadata={"key": "SITENAME"})
+    site_url: str = field(default="", metadata={"key": "SITEURL"})
 
-LIST_SETTINGS = ("JIANDU_SERVICE_NUMBERS", "JIANDU_LINK_ALLOWLIST")
+    @property
+    def content_folder(self) -> Path:
+        return self.root / self.content
+
+    def but(self, **changes) -> Settings:
+        return replace(self, **changes)
 
 
-def jiandu_settings(pelican_settings: dict) -> dict:
-    """Defaults merged with the JIANDU_* keys of a Pelican settings dict, validated."""
-    settings = dict(DEFAULTS)
-    settings.update({k: v for k, v in pelican_settings.items() if k.startswith("JIANDU_")})
-    for key in ("SITENAME", "SITEURL"):
-        settings[key] = pelican_settings.get(key, "")
+DEFAULTS = Settings()
+HINTS = typing.get_type_hints(Settings)
+KEYS = {f.metadata.get("key", f"JIANDU_{f.name.upper()}"): f.name for f in fields(Settings)}
+
+
+def jiandu_settings(pelican_settings: Mapping) -> Settings:
+    """The validated settings from a Pelican settings mapping; every problem is reported at once."""
     problems = Problems()
-    unknown = sorted(k for k in settings if k.startswith("JIANDU_") and k not in DEFAULTS
-                     and k not in EXTRA_KEYS)
-    for key in unknown:
-        problems.add("pelicanconf.py", 1, f"未知设置 {key}。", f"可用设置：{', '.join(sorted(DEFAULTS))}。")
-    if settings["JIANDU_AS_OF"] is not None:
+    for key in sorted(k for k in pelican_settings if k.startswith("JIANDU_") and k not in KEYS):
+        near = difflib.get_close_matches(key, KEYS, n=1)
+        hint = f"是否指 {near[0]}？" if near else ""
+        problems.add(SETTINGS_FILE, 1, f"未知设置 {key}。",
+                     f"{hint}可用设置：{', '.join(sorted(k for k in KEYS if k.startswith('JIANDU_')))}。")
+    values = {}
+    for key, name in KEYS.items():
+        if key not in pelican_settings:
+            continue
         try:
-            settings["JIANDU_AS_OF"] = parse_date(settings["JIANDU_AS_OF"])
+            values[name] = _convert(HINTS[name], pelican_settings[key], key)
         except Invalid as err:
-            problems.add("pelicanconf.py", 1, f"JIANDU_AS_OF：{err.message}", err.suggestion)
-    for key in LIST_SETTINGS:
-        value = settings[key]
-        if not isinstance(value, (list, tuple)) or not all(isinstance(v, (str, int)) for v in value):
-            problems.add("pelicanconf.py", 1, f"{key} 应为文字列表。", f'例如 {key} = ["12345"]。')
-        else:
-            settings[key] = tuple(str(v).strip().lower() for v in value)
+            problems.add(SETTINGS_FILE, 1, err.message, err.suggestion)
     if problems:
         raise ContentError(problems)
-    return settings
+    return Settings(**values)
 
 
-# Settings other modules declare; listed here so that unknown-key checking stays in one place.
-EXTRA_KEYS: set[str] = set()
+def _convert(kind, value, key: str):
+    """`value` as the annotated type `kind`, or Invalid with an example of a good value."""
+    if isinstance(kind, types.UnionType) and value is None:
+        return None
+    if isinstance(kind, types.UnionType):
+        kind = next(k for k in typing.get_args(kind) if k is not type(None))
+    example = getattr(DEFAULTS, KEYS[key])
+    if kind is date:
+        try:
+            return parse_date(value)
+        except Invalid as err:
+            raise Invalid(f"{key}：{err.message}", err.suggestion) from None
+    if kind is Path:
+        if isinstance(value, (str, Path)) and str(value):
+            return Path(value)
+        raise Invalid(f"{key} 应为文件夹路径。", f'例如 {key} = "."。')
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+        raise Invalid(f"{key} 应为 True 或 False。", f"例如 {key} = {example!r}。")
+    if kind is int:
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+            return value
+        raise Invalid(f"{key} 应为正整数。", f"例如 {key} = {example}。")
+    if kind is str:
+        if isinstance(value, str):
+            return value
+        raise Invalid(f"{key} 应为文字。", f'例如 {key} = "{example or "……"}"。')
+    if typing.get_origin(kind) is tuple:
+        if isinstance(value, (list, tuple)) and all(isinstance(v, (str, int)) and not isinstance(v, bool)
+                                                   for v in value):
+            return tuple(str(v).strip().lower() for v in value)
+        raise Invalid(f"{key} 应为文字列表。", f'例如 {key} = ["{(example or ("……",))[0]}"]。')
+    raise TypeError(f"no converter for {kind}")  # a programming error in Settings, not in content
 
 
-def as_of_date(settings: dict, fallback: date | None = None) -> date:
+def as_of_date(settings: Settings, fallback: date | None = None) -> date:
     """The date statuses are judged at: the override, else the last commit that touched content/."""
-    if settings.get("JIANDU_AS_OF"):
-        return settings["JIANDU_AS_OF"]
-    root = Path(settings.get("JIANDU_ROOT", "."))
-    content = settings.get("JIANDU_CONTENT", "content")
+    if settings.as_of:
+        return settings.as_of
     try:
-        out = subprocess.run(["git", "log", "-1", "--format=%cs", "--", content], cwd=root,
+        out = subprocess.run(["git", "log", "-1", "--format=%cs", "--", settings.content], cwd=settings.root,
                              capture_output=True, text=True, check=True, timeout=30).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         out = ""

@@ -28,6 +28,7 @@ from jiandu.build import manifest as manifests
 from jiandu.content.edition_index import ARCHIVES, Edition, Package, load_editions, save_editions
 from jiandu.core import routes
 from jiandu.core.problems import Problems
+from jiandu.core.settings import Settings
 from jiandu.core.vocabulary import Kind
 from jiandu.editions.permalinks import lost_paths
 
@@ -105,7 +106,7 @@ def build_tree(project: Path, output: Path, as_of: date) -> None:
         raise ArchiveError(f"生成网站失败：\n{_build_failure(result.stdout + result.stderr)}")
     if not (output / manifests.MANIFEST).exists():  # a ref from before manifests existed
         site_url = _built_site_url(project)
-        manifests.write_manifest(output, {"SITEURL": site_url})
+        manifests.write_manifest(output, Settings(site_url=site_url))
 
 
 PROBLEM_LINE = re.compile(r"^\S+:\d+: |^共发现 ")

@@ -1,8 +1,9 @@
 """Permanent URLs: an address published in an archived edition keeps working.
 
 A page may move only if the record's `aliases` keep its old address alive as a redirect page.
-`invoke check` compares the addresses the current content would produce with the manifest of the
-last archived edition and reports every address that would disappear.
+`invoke check`, and every build before it writes anything, compare the addresses the current
+content would produce with the manifest of the last archived edition and report every address
+that would disappear.
 """
 
 from __future__ import annotations
@@ -34,6 +35,12 @@ def planned_paths(site: Site, idx: Indexes | None = None) -> set[str]:
     """Every file a build of `site` writes, without rendering anything."""
     idx = idx or build_indexes(site)
     return {o.path for o in site_pages(site, idx)} | {routes.CSS_BUNDLE, routes.MANIFEST}
+
+
+def address_problems(site: Site, root: Path, idx: Indexes | None = None) -> Problems:
+    """What `invoke check` and every build refuse about addresses: an alias that takes a page's
+    address (raises ContentError while planning) and a published address that would disappear."""
+    return last_edition_problems(site, root, planned_paths(site, idx))
 
 
 def last_edition_problems(site: Site, root: Path, now: set[str]) -> Problems:

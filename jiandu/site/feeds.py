@@ -41,7 +41,7 @@ class Feed:
 
 
 def site_feed(site: Site) -> Feed:
-    return Feed(routes.SITE_FEED, routes.HOME, site.settings.get("SITENAME", ""),
+    return Feed(routes.SITE_FEED, routes.HOME, site.settings.site_name,
                 _newest(site, [*site.inquiries, *site.entries]))
 
 
@@ -59,15 +59,15 @@ def department_feed(site: Site, facts: DepartmentFacts) -> Feed:
 
 def _newest(site: Site, records: list[Record]) -> tuple[Record, ...]:
     records.sort(key=lambda r: (r.updated, r.key), reverse=True)
-    return tuple(records[: site.settings.get("JIANDU_FEED_SIZE", 50)])
+    return tuple(records[: site.settings.feed_size])
 
 
 def tag_uri(site: Site, key: str) -> str:
-    return f"tag:{site.settings.get('JIANDU_TAG_AUTHORITY', 'jiandu.example.gov.cn,2016')}:{key}"
+    return f"tag:{site.settings.tag_authority}:{key}"
 
 
 def render_feed(site: Site, plan: Feed) -> bytes:
-    base = site.settings.get("SITEURL", "")
+    base = site.settings.site_url
     feed = _Feed(
         title=plan.title, link=routes.absolute(base, plan.page), description="", language="zh-CN",
         feed_url=routes.absolute(base, plan.path), feed_guid=tag_uri(site, plan.path), as_of=site.as_of,

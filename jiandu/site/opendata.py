@@ -49,7 +49,7 @@ def _history(changes) -> list[str]:
 
 
 def record_rows(site: Site, records: tuple[Record, ...]) -> list[dict]:
-    base = site.settings.get("SITEURL", "")
+    base = site.settings.site_url
     rows = []
     for r in records:
         column = r.kind == Kind.COLUMN
@@ -67,7 +67,7 @@ def record_rows(site: Site, records: tuple[Record, ...]) -> list[dict]:
 
 
 def commitment_rows(site: Site, commitments: tuple[CommitmentRef, ...]) -> list[dict]:
-    base = site.settings.get("SITEURL", "")
+    base = site.settings.site_url
     return [{
         "session": ref.inquiry.key, "segment": ref.segment.id, "department": ref.segment.department,
         "topic": ref.segment.topic, "text": ref.commitment.text, "due": _iso(ref.commitment.due),
@@ -80,7 +80,7 @@ def commitment_rows(site: Site, commitments: tuple[CommitmentRef, ...]) -> list[
 
 
 def department_rows(site: Site, departments: tuple[Department, ...]) -> list[dict]:
-    base = site.settings.get("SITEURL", "")
+    base = site.settings.site_url
     return [{
         "id": d.id, "name": d.name, "short": d.short, "level": d.level, "parent": d.parent,
         "domains": list(d.domains), "aliases": list(d.aliases), "website": d.website,
@@ -124,7 +124,7 @@ def _csv_cell(value) -> str:
 def render_sitemap(site: Site, urls: tuple[str, ...]) -> bytes:
     from xml.sax.saxutils import escape
 
-    base = site.settings.get("SITEURL", "")
+    base = site.settings.site_url
     body = "".join(f"<url><loc>{escape(routes.absolute(base, u))}</loc></url>\n" for u in urls)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
@@ -132,7 +132,7 @@ def render_sitemap(site: Site, urls: tuple[str, ...]) -> bytes:
 
 
 def render_robots(site: Site) -> bytes:
-    base = site.settings.get("SITEURL", "")
+    base = site.settings.site_url
     sitemap = [f"Sitemap: {routes.absolute(base, routes.SITEMAP)}"] if base else []
     lines = ["User-agent: *", "Allow: /", *sitemap]
     return ("\n".join(lines) + "\n").encode("utf-8")

@@ -267,7 +267,7 @@ def _ranked(departments: list, stats: dict, key: str, descending: bool) -> list:
 
 
 def _list_pages(site: Site, idx: Indexes) -> list[Output]:
-    size = site.settings.get("JIANDU_PAGE_SIZE", 50)
+    size = site.settings.page_size
     pages: list[Output] = [
         Page(routes.output_path(routes.CATEGORIES), template="categories.html",
              context={"categories": [(c.name, c.url, len(c.entries)) for c in idx.categories.values()]}),
@@ -299,7 +299,7 @@ def _record_list(base: str, records: list, size: int, title: str, intro: str) ->
 
 
 def _ledger_pages(site: Site, idx: Indexes) -> list[Page]:
-    size = site.settings.get("JIANDU_PAGE_SIZE", 50)
+    size = site.settings.page_size
     views = [(None, idx.commitments)] + [(s, idx.commitments_by_status[s]) for s in CommitmentStatus]
     counts = [(status, len(refs)) for status, refs in views]
     pages = []
@@ -334,7 +334,7 @@ def _data_files(site: Site, idx: Indexes) -> list[Output]:
 
 
 def _latest(site: Site) -> dict:
-    n = site.settings.get("JIANDU_LATEST", 5)
+    n = site.settings.latest
     return {Kind.INQUIRY: list(reversed(site.inquiries[-n:])), Kind.COLUMN: list(reversed(site.entries[-n:]))}
 
 

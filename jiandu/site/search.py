@@ -24,6 +24,7 @@ import cbor2
 
 from jiandu.content.model import Department, Record, Site
 from jiandu.core import routes
+from jiandu.core.settings import Settings
 from jiandu.core.vocabulary import Kind, Level
 
 CITY_PREFIXES = ("济南市",)
@@ -146,9 +147,9 @@ def pagefind_executable() -> Path:
     return get_executable()
 
 
-def build_search_index(output: Path, pelican_settings: dict) -> None:
+def build_search_index(output: Path, settings: Settings) -> None:
     """FINALIZE step: index the written pages into output/pagefind/ (Chinese segmentation)."""
-    if not pelican_settings.get("JIANDU_SEARCH", True):
+    if not settings.search:
         return
     cmd = [str(pagefind_executable()), "--site", str(output), "--silent"]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
