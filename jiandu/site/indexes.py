@@ -8,6 +8,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from jiandu.content.model import (
     ColumnEntry,
@@ -31,7 +32,7 @@ class SegmentRef:
     def url(self) -> str:
         return routes.segment(self.inquiry.url, self.segment.id)
 
-    @property
+    @cached_property
     def key(self) -> str:
         return routes.segment_key(self.inquiry.key, self.segment.id)
 
@@ -44,7 +45,7 @@ class CommitmentRef:
     status: CommitmentStatus  # as displayed: OVERDUE replaces the stated one when overdue
     position: int = 0  # index of the commitment within its segment
 
-    @property
+    @cached_property
     def ident(self) -> tuple[str, str, int]:
         return (self.inquiry.key, self.segment.id, self.position)
 

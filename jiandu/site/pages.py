@@ -24,9 +24,10 @@ from jiandu.core import routes
 from jiandu.core.problems import ContentError, Problems
 from jiandu.core.vocabulary import CommitmentStatus, EntryStatus, Kind, Level
 from jiandu.site import feeds, opendata
+from jiandu.site.charts import Figure
 from jiandu.site.indexes import CommitmentRef, Indexes, SegmentRef
 from jiandu.site.search import search_options
-from jiandu.site.stats import department_figures, department_stats
+from jiandu.site.stats import DepartmentStats, department_figures, department_stats
 
 
 @dataclass(frozen=True)
@@ -94,11 +95,18 @@ def shown(value: object, deps: set[str]) -> object:
     """`value` as a comparable value in which every record is replaced by its key, added to `deps`.
 
     Records, and the session a segment or commitment belongs to, are compared by key because the
-    preview knows which records an edit changed; everything else is compared by value.
+    preview knows which records an edit changed; everything else is compared by value. (A
+    commitment's displayed status follows from its session and the as-of date, so its identity
+    is enough.) The preview walks every context on each edit: this is kept to one call per value.
     """
-    kind = type(value)
-    walk = _WALKS.get(kind) or _WALKS.setdefault(kind, _walk_for(kind))
-    return walk(value, deps)
+    return _walker(type(value))(value, deps)
+
+
+def _walker(kind: type) -> Callable[[object, set[str]], object]:
+    walk = _WALKS.get(kind)
+    if walk is None:
+        walk = _WALKS[kind] = _walk_for(kind)
+    return walk
 
 
 def _record(value: Record, deps: set[str]) -> str:
@@ -113,25 +121,34 @@ def _segment(value: SegmentRef, deps: set[str]) -> str:
 
 def _commitment(value: CommitmentRef, deps: set[str]) -> tuple:
     deps.add(value.inquiry.key)
-    return value.ident, value.status
+    return value.ident
+
+
+def _same(value: object, deps: set[str]) -> object:
+    return value
+
+
+def _sequence(value: list | tuple, deps: set[str]) -> tuple:
+    return tuple([(_WALKS.get(type(v)) or _walker(type(v)))(v, deps) for v in value])
+
+
+def _mapping(value: dict, deps: set[str]) -> tuple:
+    return tuple([(k, (_WALKS.get(type(v)) or _walker(type(v)))(v, deps)) for k, v in value.items()])
 
 
 def _walk_for(kind: type) -> Callable[[object, set[str]], object]:
     if issubclass(kind, Record):
         return _record
-    if issubclass(kind, (str, int, float, date, Department)) or kind is type(None):
-        return lambda value, deps: value  # str covers the vocabulary enums; registry changes rebuild all
+    if issubclass(kind, VALUES) or kind is type(None):
+        return _same
     if issubclass(kind, (list, tuple)):
-        return lambda value, deps: tuple([shown(v, deps) for v in value])
+        return _sequence
     if issubclass(kind, dict):
-        return lambda value, deps: tuple([(k, shown(v, deps)) for k, v in value.items()])
+        return _mapping
     if is_dataclass(kind):
         names = tuple(f.name for f in fields(kind))
-        return lambda value, deps: (kind, tuple([shown(getattr(value, n), deps) for n in names]))
+        return lambda value, deps: (kind, *[shown(getattr(value, n), deps) for n in names])
     raise TypeError(f"{kind.__name__} in a page's context: say in pages.shown how it is compared")
-
-
-_WALKS: dict[type, Callable[[object, set[str]], object]] = {SegmentRef: _segment, CommitmentRef: _commitment}
 
 
 @dataclass(frozen=True)
@@ -159,6 +176,12 @@ class RecordCounts:
     segments: int
     entries: int
     commitments: int
+
+
+# Compared by value as they are: plain values (str covers the vocabulary enums), departments (a
+# registry change rewrites everything anyway) and frozen values made only of numbers and text.
+VALUES = (str, int, float, date, Department, Pagination, RecordCounts, DepartmentStats, Figure)
+_WALKS: dict[type, Callable[[object, set[str]], object]] = {SegmentRef: _segment, CommitmentRef: _commitment}
 
 
 # Sortable directory views: (slug, heading, key of DepartmentStats, largest first?)
