@@ -35,11 +35,20 @@ def date_cn(value: date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
+class ThemeEnvironment(Environment):
+    """Jinja's environment with each template's globals as one flat dict, not a ChainMap: every
+    render copies them and every macro import compares their names, thousands of times a build.
+    The theme's globals are all set before the first template is loaded and never change."""
+
+    def make_globals(self, d: dict | None) -> dict:
+        return {**self.globals, **(d or {})}
+
+
 def make_env(theme: Path, settings: Settings, css: bytes) -> Environment:
     """The theme's environment for one pipeline. Its globals are helpers and settings only, fixed
     for the pipeline's life, so that Jinja keeps the modules of component macros imported without
     context; what changes from build to build reaches templates through `shared_context`."""
-    env = Environment(
+    env = ThemeEnvironment(
         loader=FileSystemLoader(str(theme / "templates")),
         autoescape=True,
         trim_blocks=True,
