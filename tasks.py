@@ -27,12 +27,21 @@ def build(c, output=str(OUTPUT)):
     sys.exit(build_or_report(CONF, Path(output)))
 
 
-@task(help={"target": "部署目标：文件夹、rsync:/路径 或 用户@主机:/路径；默认取 JIANDU_DEPLOY_TARGET"})
-def publish(c, target=""):
-    """检查、按发布设置生成并原子切换上线（Check, build with publishconf.py, deploy atomically）."""
+@task(help={"target": "部署目标：文件夹、rsync:/路径 或 用户@主机:/路径；默认取 JIANDU_DEPLOY_TARGET",
+            "offline": "自查时不检查外部链接（不联网）"})
+def publish(c, target="", offline=False):
+    """自查、检查、按发布设置生成并原子切换上线（Inspect, check, build with publishconf.py, deploy）."""
     from jiandu.commands.deploy import publish as run_publish
 
-    sys.exit(run_publish(PUBLISH_CONF, ROOT, target=target or None))
+    sys.exit(run_publish(PUBLISH_CONF, ROOT, target=target or None, offline=offline))
+
+
+@task(help={"offline": "不检查外部链接（不联网）"})
+def inspect(c, offline=False):
+    """网站自查：栏目更新、空白栏目、链接、网页元数据、撤销部门、网站标识；报告写入 reports/."""
+    from jiandu.commands.inspect import inspect as run_inspect
+
+    sys.exit(run_inspect(PUBLISH_CONF, ROOT, offline=offline))
 
 
 @task(help={"date": "日期，年-月-日（默认今天）", "number": "期号（默认当年下一个）",

@@ -23,6 +23,18 @@ def tree(tmp_path) -> Path:
     return tmp_path
 
 
+# The fixture as a bureau could publish it, past the self-inspection that publish runs first: an
+# as-of date within the update periods, and a record for the one department that has none.
+PUBLISHABLE_AS_OF = "2016-06-10"
+
+
+def make_publishable(tree: Path) -> Path:
+    (tree / "content/column/2016-030.md").write_text(
+        "---\ntitle: 市场摊位整改\nnumber: 30\ndate: 2016-06-08\ndepartments: [hy-scjg]\nstatus: 已受理\n---\n"
+        "槐荫区市场监管综合执法大队已受理。\n", encoding="utf-8")
+    return tree
+
+
 def parse(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 

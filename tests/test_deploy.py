@@ -10,11 +10,17 @@ import pytest
 from jiandu.build.manifest import write_manifest
 from jiandu.commands import deploy as deploy_module
 from jiandu.commands.deploy import CURRENT, DeployError, Target, deploy, publish, switch_current
-from tests.conftest import PROJECT
+from jiandu.core.settings import DEFAULTS
+from tests.conftest import PROJECT, PUBLISHABLE_AS_OF, make_publishable
 from tests.test_validation import write
 
 PUBLISH_CONF = PROJECT / "publishconf.py"
-AS_OF = {"JIANDU_AS_OF": "2016-06-30"}
+AS_OF = {"JIANDU_AS_OF": PUBLISHABLE_AS_OF}
+
+
+@pytest.fixture
+def tree(tree):
+    return make_publishable(tree)
 
 
 def require_rsync() -> None:
@@ -163,7 +169,7 @@ def test_old_releases_are_pruned_but_never_the_live_one(tmp_path):
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("ok", encoding="utf-8")
-    write_manifest(site, {})
+    write_manifest(site, DEFAULTS)
     target = Target(str(tmp_path / "srv"))
     for rid in ("r1", "r2", "r3", "r4"):
         deploy(site, target, rid)

@@ -91,3 +91,20 @@ def test_every_guard_message_is_explained_in_the_guide():
                    "invoke import-feed", "invoke serve", "invoke publish", "invoke new inquiry",
                    "invoke new column", "history", "aliases", "exemptions"):
         assert phrase in guide, phrase
+
+
+def test_every_inspection_finding_and_identity_message_is_explained_in_the_guide():
+    from jiandu.core.identity import IDENTITY_SCHEMA
+    from jiandu.editions.inspect import EXTERNAL_VERDICTS, KINDS
+
+    guide = GUIDE.read_text(encoding="utf-8")
+    for kind in KINDS:
+        assert f"| {kind}：" in guide, kind
+    for _, said, _ in EXTERNAL_VERDICTS.values():
+        assert said.split("（")[0].split(" {")[0] in guide, said
+    for name in IDENTITY_SCHEMA.names():
+        assert name in guide, name
+    for phrase in ("invoke inspect", "--offline", "reports/inspection.html", "缺少网站标识设置", "格式无效",
+                   "指向不存在的页面或文件", "指向的页面上没有位置", "没有任何问政或专栏记录", "没有写明承接部门",
+                   "JIANDU_UPDATE_DAYS", "长辈版"):
+        assert phrase in guide, phrase

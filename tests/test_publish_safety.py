@@ -23,12 +23,18 @@ from jiandu.commands.deploy import CURRENT, RELEASES, TARGET_LOCK, DeployError, 
 from jiandu.commands.testing import FIXTURE, FIXTURE_AS_OF, build_fixture_site
 from jiandu.core import staging
 from jiandu.core.staging import LockHeld, describe_owner
-from tests.conftest import CONF, PROJECT
+from tests.conftest import CONF, PROJECT, PUBLISHABLE_AS_OF, make_publishable
 from tests.test_deploy import PUBLISH_CONF, require_rsync, run_here, snapshot
 from tests.test_permalinks import archive_edition, line_in
 
 HELPER = Path(__file__).parent / "helpers" / "stepped.py"
 FAST = {"JIANDU_AS_OF": FIXTURE_AS_OF, "JIANDU_SEARCH": False}
+PUBLISH = {**FAST, "JIANDU_AS_OF": PUBLISHABLE_AS_OF}  # past publish's self-inspection (see `tree`)
+
+
+@pytest.fixture
+def tree(tree):
+    return make_publishable(tree)
 REFUSED_PUBLISH = "本目录中另一个发布正在进行："
 REFUSED_BUILD = "另一个生成正在写入 "
 
@@ -83,7 +89,7 @@ def killed_at(step: str, spec: dict) -> Run:
 
 def publish_spec(root: Path, target: Path, rid: str) -> dict:
     return {"run": "publish", "conf": str(PUBLISH_CONF), "root": str(root), "target": str(target),
-            "rid": rid, "overrides": FAST}
+            "rid": rid, "overrides": PUBLISH}
 
 
 def build_spec(root: Path, output: Path) -> dict:
@@ -132,7 +138,7 @@ def test_a_second_publish_from_the_same_checkout_is_refused_naming_the_first(tre
     target = tmp_path / "srv"
     with paused_at("deploy:copied", publish_spec(tree, target, "r1"), tmp_path) as first:
         out = io.StringIO()
-        assert publish(PUBLISH_CONF, tree, target=str(target), out=out, rid="r2", **FAST) == 1
+        assert publish(PUBLISH_CONF, tree, target=str(target), out=out, rid="r2", **PUBLISH) == 1
         assert out.getvalue().startswith(f"{REFUSED_PUBLISH}进程 {first.pid}（"), out.getvalue()
         assert out.getvalue().rstrip().endswith("本次未发布，线上网站保持不变；请等它结束后再运行 invoke publish。")
         assert not (target / CURRENT).exists()  # nothing is live until the first one switches
@@ -148,7 +154,7 @@ def test_a_publish_from_another_checkout_is_refused_by_the_target_lock(tree, tmp
     shutil.copytree(tree / "content", other / "content")
     with paused_at("deploy:verified", publish_spec(tree, target, "r1"), tmp_path) as first:
         out = io.StringIO()
-        assert publish(PUBLISH_CONF, other, target=str(target), out=out, rid="r2", **FAST) == 1
+        assert publish(PUBLISH_CONF, other, target=str(target), out=out, rid="r2", **PUBLISH) == 1
         assert f"另一个发布正在部署到 {target}：进程 {first.pid}（" in out.getvalue(), out.getvalue()
         assert "本次未部署，线上网站保持不变" in out.getvalue() and "已发布" not in out.getvalue()
     assert first.status == 0, first.out
@@ -310,7 +316,7 @@ def test_a_copy_that_differs_from_the_manifest_is_not_switched_live(tree, tmp_pa
 
     monkeypatch.setattr(deploy_module.shutil, "copytree", copy_losing_a_file)
     out = io.StringIO()
-    assert publish(PUBLISH_CONF, tree, target=str(target), out=out, rid="r1", **FAST) == 1
+    assert publish(PUBLISH_CONF, tree, target=str(target), out=out, rid="r1", **PUBLISH) == 1
     assert (f"部署失败：复制到 {target / RELEASES / 'r1'} 的文件与清单不符：缺少 1 个文件（feed.atom）。未切换。\n"
             "线上网站保持不变。") in out.getvalue()
     assert "已发布" not in out.getvalue()
@@ -335,7 +341,7 @@ def test_a_build_whose_files_differ_from_its_manifest_is_not_swapped_in(tree, tm
 
 def test_published_is_said_only_after_checking_what_is_live(tree, tmp_path, monkeypatch):
     target = tmp_path / "srv"
-    assert publish(PUBLISH_CONF, tree, target=str(target), out=io.StringIO(), rid="r1", **FAST) == 0
+    assert publish(PUBLISH_CONF, tree, target=str(target), out=io.StringIO(), rid="r1", **PUBLISH) == 0
     real_tree_files = deploy_module.tree_files
 
     def seen_through_current(root: Path):  # as if a file vanished from the live folder
@@ -346,7 +352,7 @@ def test_published_is_said_only_after_checking_what_is_live(tree, tmp_path, monk
 
     monkeypatch.setattr(deploy_module, "tree_files", seen_through_current)
     out = io.StringIO()
-    assert publish(PUBLISH_CONF, tree, target=str(target), out=out, rid="r2", **FAST) == 1
+    assert publish(PUBLISH_CONF, tree, target=str(target), out=out, rid="r2", **PUBLISH) == 1
     assert "部署失败：切换后核对线上网站不符：缺少 1 个文件（index.html）。已切回上一版 releases/r1。" in out.getvalue()
     assert "已发布" not in out.getvalue()
     assert os.readlink(target / CURRENT) == "releases/r1"

@@ -123,7 +123,7 @@ def test_sanitized_payloads_run_nothing_in_chromium():
 
 
 def test_body_html_cannot_take_over_page_anchors_but_footnotes_work():
-    from jiandu.content.tree import _markdown
+    from jiandu.content.sanitize import _markdown
 
     html = sanitize_html(_markdown().reset().convert('<a id="q1" href="#q1">x</a>\n\n正文[^1]。\n\n[^1]: 注释'))
     soup = BeautifulSoup(html, "html.parser")

@@ -80,5 +80,7 @@ def test_build_prints_what_it_made_instead_of_pelicans_zero_articles(tree, tmp_p
     inquiries = len(list((tree / "content/inquiry").glob("*.md")))
     entries = len(list((tree / "content/column").glob("*.md")))
     assert (f"已生成 {inquiries} 期电视问政、{entries} 期专栏、" in printed)
-    assert f"：{pages} 个网页、{feeds} 个订阅源、{data} 个数据文件，输出文件共 {len(files)} 个" in printed
+    codes = sum(p.name == "qr.svg" for p in files)
+    assert codes == inquiries + entries
+    assert f"：{pages} 个网页、{feeds} 个订阅源、{data} 个数据文件、{codes} 个二维码，输出文件共 {len(files)} 个" in printed
     assert printed.rstrip().endswith(f"网站已生成：{output}")

@@ -84,8 +84,10 @@ class Pipeline:
 
     def _write(self, site: Site, outputs: list[Output]) -> None:
         _write_file(self.output / routes.CSS_BUNDLE, self.css)
-        for script in sorted((self.theme / "js").glob("*.js")):  # only the search page uses one
+        for script in sorted((self.theme / "js").glob("*.js")):  # search, and the 长辈版 switch
             _write_file(self.output / routes.asset(script.name), script.read_bytes())
+        for image in sorted((self.theme / "images").glob("*.*")):  # the site's own images, no CDN
+            _write_file(self.output / routes.image(image.name), image.read_bytes())
         env, shared = self.env, shared_context(site)
 
         def write(output: Output) -> None:

@@ -11,6 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from jiandu.content.model import Site
 from jiandu.core import routes
+from jiandu.core.identity import identity_of
 from jiandu.core.settings import Settings
 from jiandu.core.vocabulary import CommitmentStatus, EntryStatus, Kind, Level
 from jiandu.site.charts import bar_chart
@@ -64,6 +65,7 @@ def make_env(theme: Path, settings: Settings, css: bytes) -> Environment:
         # Canonical links and link targets as printed on paper: absolute when published.
         absolute_url=partial(routes.absolute, siteurl),
         css_url=routes.versioned(routes.CSS_BUNDLE, css),
+        identity=identity_of(settings),
     )
     env.filters.update(date_cn=date_cn)
     return env

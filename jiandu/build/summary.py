@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jiandu.content.model import Site
+from jiandu.core import routes
 
 # Builds whose summary is waiting for the finalize steps, by output folder: the generator knows the
 # records and outputs, the `finalized` signal runs after every generator and prints the line.
@@ -21,18 +22,21 @@ class Summary:
     pages: int
     feeds: int
     data_files: int
+    qr_codes: int = 0
 
     def line(self, files: int) -> str:
         return (f"已生成 {self.sessions} 期电视问政、{self.entries} 期专栏、{self.departments} 个部门："
-                f"{self.pages} 个网页、{self.feeds} 个订阅源、{self.data_files} 个数据文件，"
+                f"{self.pages} 个网页、{self.feeds} 个订阅源、{self.data_files} 个数据文件、"
+                f"{self.qr_codes} 个二维码，"
                 f"输出文件共 {files} 个（含样式、脚本和索引）。")
 
 
 def summarize(site: Site, paths: list[str]) -> Summary:
     pages = sum(p.endswith(".html") for p in paths)
     feeds = sum(p.endswith(".atom") for p in paths)
+    codes = sum(p.endswith(f"/{routes.QR}") for p in paths)
     return Summary(len(site.inquiries), len(site.entries), len(site.departments),
-                   pages, feeds, len(paths) - pages - feeds)
+                   pages, feeds, len(paths) - pages - feeds - codes, codes)
 
 
 def remember(output: Path, summary: Summary) -> None:

@@ -9,8 +9,9 @@ from jiandu.build import manifest as manifests
 from jiandu.build.summary import run_pelican
 from jiandu.content.tree import load_site
 from jiandu.core import staging
+from jiandu.core.identity import missing_identity
 from jiandu.core.problems import ContentError
-from jiandu.core.settings import jiandu_settings
+from jiandu.core.settings import Settings, jiandu_settings
 from jiandu.core.staging import LockHeld
 from jiandu.editions.permalinks import address_problems
 
@@ -43,7 +44,17 @@ def check(conf: Path, root: Path | None = None, out=sys.stdout, **overrides) -> 
         return 1
     print(f"检查通过：{len(site.inquiries)} 期电视问政，{len(site.entries)} 期专栏，"
           f"{len(site.departments)} 个部门。", file=out)
+    warn_identity(settings, out)
     return 0
+
+
+def warn_identity(settings: Settings, out) -> None:
+    """The preview and the check only warn about a missing site identity; publishing refuses."""
+    missing = missing_identity(settings)
+    for problem in missing.sorted():
+        print(f"提示：{problem}", file=out)
+    if missing:
+        print("提示：以上网站标识在发布前必须填写，否则 invoke publish 不会发布；预览不受影响。", file=out)
 
 
 def build(conf: Path, output: Path, root: Path | None = None, **overrides) -> None:
@@ -93,6 +104,7 @@ def build_or_report(conf: Path, output: Path, root: Path | None = None, out=sys.
         print(f"{err}未替换 {output}，它保持原样；请重新运行 invoke build。", file=out)
         return 1
     print(f"网站已生成：{output}", file=out)
+    warn_identity(jiandu_settings(read_pelican_settings(conf, root, **overrides)), out)
     return 0
 
 

@@ -327,24 +327,29 @@ def _ssh(host: str, command: str) -> str:
 
 
 def publish(conf: Path, root: Path | None = None, target: str | None = None, out=sys.stdout,
-            rid: str | None = None, **overrides) -> int:
+            rid: str | None = None, offline: bool = False, **overrides) -> int:
     """Check, build into a fresh folder, deploy atomically. 0 on success; else the live site is as
-    it was. `target` defaults to the JIANDU_DEPLOY_TARGET setting. Holds the checkout's lock."""
+    it was. `target` defaults to the JIANDU_DEPLOY_TARGET setting. Holds the checkout's lock.
+    `offline` skips the external links in the self-inspection that comes first."""
     root = (root or conf.parent).resolve()
     try:
         with staging.hold(root / CHECKOUT_LOCK):
-            return _publish(conf, root, target, out, rid, overrides)
+            return _publish(conf, root, target, out, rid, offline, overrides)
     except LockHeld as err:  # _publish answers every other lock itself
         print(f"本目录中另一个发布正在进行：{err.holder}。本次未发布，线上网站保持不变；"
               "请等它结束后再运行 invoke publish。", file=out)
         return 1
 
 
-def _publish(conf: Path, root: Path, target: str | None, out, rid: str | None, overrides: dict) -> int:
+def _publish(conf: Path, root: Path, target: str | None, out, rid: str | None, offline: bool,
+             overrides: dict) -> int:
     from jiandu.commands.build import read_pelican_settings
+    from jiandu.commands.inspect import ready_to_publish
     from jiandu.core.problems import ContentError
     from jiandu.core.settings import jiandu_settings
 
+    if not ready_to_publish(conf, root, out=out, offline=offline, **overrides):
+        return 1
     if check(conf, root, out=out, **overrides):
         print("检查未通过，未发布；线上网站保持不变。", file=out)
         return 1

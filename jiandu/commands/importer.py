@@ -7,10 +7,17 @@ aliases; candidates that match nothing are listed in the draft, never guessed.
 
 Importing is idempotent: drafts are keyed by the item's guid, and each records a hash of what the
 importer wrote, so a draft a person has edited (or moved into content/column/) is never touched.
+A guid is only trusted as far as the story matches: a second item with a guid already seen in the
+feed, or one whose link (or, without links, title) differs from the file that has its guid, is
+reported and skipped, never written over that file.
+
+Every problem is a message for staff, never a traceback: feeds over the size or item limit,
+undeclared GBK or Big5, unreadable drafts (`path:line: message`, and the import goes on).
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -21,9 +28,11 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from jiandu.content.guards import GuardSettings, hiding_styles, message, scan_body, scan_values
+from jiandu.content.guards import GuardSettings, message, scan_body, scan_values
+from jiandu.content.hidden import hiding_classes, hiding_styles
 from jiandu.content.registry import Registry, load_registry
 from jiandu.content.sanitize import sanitize_html
+from jiandu.core import download
 from jiandu.core.problems import Problems
 from jiandu.core.settings import DEFAULTS, Settings
 from jiandu.core.source import read_markdown
@@ -36,6 +45,16 @@ ORG_RE = re.compile(r"[\u4e00-\u9fff]{2,12}?(?:委员会|办事处|管委会|局
 # Characters that end the words before a department's name ("转交市城管局" -> "市城管局").
 BOUNDARY_RE = re.compile(r".*[将向由和与及对给到在的了被把是从为经请让令据称说示交往同至当后前]")
 ZONE = ZoneInfo("Asia/Shanghai")
+# Characters XML cannot carry, DEL and the C1 controls (in Chinese text only ever a wrong
+# encoding or a paste from Word), and lone surrogates, which cannot even be written as UTF-8.
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Line breaks YAML and Markdown see where an editor shows none (or another one).
+LINE_BREAK_RE = re.compile("\r\n?|[\u2028\u2029]")
+# A character reference, in feed bytes or in item text that Markdown will decode later.
+CHAR_REF = r"&#(?:[xX]([0-9A-Fa-f]{1,8})|([0-9]{1,10}));"
+TEXT_CHAR_REF_RE = re.compile(CHAR_REF)
+# markdownify recurses once per element level; no real item nests this deep.
+MAX_DEPTH = 64
 
 HEADER = f"""\
 # 由 invoke import-feed 导入的草稿，不会发布。发布前请：
@@ -56,16 +75,21 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
     kept_edited: list[str] = field(default_factory=list)  # edited by a person: left alone
     published: list[str] = field(default_factory=list)  # already moved into content/column/
+    skipped: list[str] = field(default_factory=list)  # items not imported, each with its reason
+    problems: list[str] = field(default_factory=list)  # `path:line: message` of unreadable files
     warnings: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = [f"新建草稿：{p}" for p in self.created]
+        out = list(self.problems)
+        out += [f"新建草稿：{p}" for p in self.created]
         out += [f"更新草稿（原文有变化，草稿未被修改过）：{p}" for p in self.updated]
         out += [f"已人工修改，保持不变：{p}" for p in self.kept_edited]
         out += [f"已移入专栏，跳过：{p}" for p in self.published]
-        out += self.warnings
+        out += self.skipped + self.warnings
+        unchanged = len(self.unchanged) + len(self.kept_edited) + len(self.published)
+        skipped = f"，{len(self.skipped)} 个条目未导入" if self.skipped else ""
         out.append(f"共 {len(self.created)} 篇新草稿，{len(self.updated)} 篇更新，"
-                   f"{len(self.unchanged) + len(self.kept_edited) + len(self.published)} 篇未变。")
+                   f"{unchanged} 篇未变{skipped}。")
         return out
 
 
@@ -87,7 +111,7 @@ def drop_hidden(html: str) -> tuple[str, int]:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")
-    hidden_classes = {cls for style in soup.find_all("style") for cls in _hiding_classes(style.text)}
+    hidden_classes = {cls for style in soup.find_all("style") for cls in hiding_classes(style.text)}
     doomed = [el for el in soup.find_all(True)
               if el.has_attr("hidden") or hiding_styles(el.get("style", ""))
               or hidden_classes & set(el.get("class") or ())]
@@ -96,12 +120,21 @@ def drop_hidden(html: str) -> tuple[str, int]:
         if not el.decomposed:
             el.decompose()
             count += 1
+    _flatten(soup)
     return str(soup), count
 
 
-def _hiding_classes(css: str) -> set[str]:
-    return {cls for selector, body in re.findall(r"([^{}]+)\{([^}]*)\}", css) if hiding_styles(body)
-            for cls in re.findall(r"\.([\w-]+)", selector)}
+def _flatten(soup) -> None:
+    """Below MAX_DEPTH, keep only text: a hostile item nests 10,000 elements (bs4's unwrap is
+    quadratic on such a chain, and markdownify recurses per level)."""
+    stack = [(soup, 0)]
+    while stack:
+        node, depth = stack.pop()
+        for child in node.find_all(True, recursive=False):
+            if depth >= MAX_DEPTH:
+                child.string = child.get_text()
+            else:
+                stack.append((child, depth + 1))
 
 
 def html_to_markdown(html: str) -> tuple[str, int]:
@@ -154,7 +187,9 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _str(dumper, value: str):
-    style = "|" if "\n" in value else None
+    # Line breaks an editor does not show are written as escapes (raw, YAML would break the line).
+    hidden_break = re.search("[\r\x85\u2028\u2029]", value)
+    style = '"' if hidden_break else "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
@@ -174,15 +209,18 @@ def item_date(entry) -> date | None:
     parsed = entry.get("published_parsed") or entry.get("updated_parsed")
     if not parsed:
         return None
-    return datetime(*parsed[:6], tzinfo=UTC).astimezone(ZONE).date()
+    try:
+        return datetime(*parsed[:6], tzinfo=UTC).astimezone(ZONE).date()
+    except (OverflowError, ValueError):  # a year 9999 item, a day 0
+        return None
 
 
 def item_guid(entry) -> str:
-    guid = entry.get("id") or entry.get("link")
-    if guid:
-        return str(guid).strip()
-    seed = f"{entry.get('title', '')}\n{entry.get('summary', '')}".encode()
-    return "sha256:" + hashlib.sha256(seed).hexdigest()[:16]
+    for value in (entry.get("id"), entry.get("link")):
+        if guid := CONTROL_RE.sub("", str(value or "")).strip():
+            return guid
+    seed = f"{entry.get('title', '')}\n{entry.get('summary', '')}"
+    return "sha256:" + hashlib.sha256(CONTROL_RE.sub("", seed).encode()).hexdigest()[:16]
 
 
 def item_html(entry) -> str:
@@ -190,18 +228,51 @@ def item_html(entry) -> str:
     return content[0].get("value", "") if content else entry.get("summary", "")
 
 
-def draft_text(entry, feed: str, registry: Registry) -> tuple[str, int]:
-    """The draft file for one item, hash line included; and the number of hidden parts dropped."""
-    title_raw = plain_text(str(entry.get("title", "")))
-    body_raw, hidden = html_to_markdown(item_html(entry))
+@dataclass(frozen=True)
+class Draft:
+    text: str  # the file, hash line included
+    meta: dict  # its front matter
+    hidden: int  # hidden elements dropped
+    controls: int  # control characters dropped
+
+
+def _without_controls(value) -> tuple[str, int]:
+    """The text with plain line breaks, without control characters (nor references to them that
+    Markdown would decode); and how many were dropped."""
+    text = LINE_BREAK_RE.sub("\n", str(value or ""))
+    text, refs = drop_bad_refs(text, TEXT_CHAR_REF_RE, "&amp;")
+    return CONTROL_RE.sub("", text), len(refs) + len(CONTROL_RE.findall(text))
+
+
+def drop_bad_refs(text, pattern: re.Pattern, amp):
+    """`text` (str or bytes) without references to characters XML cannot carry, and those refs.
+
+    Dropping one can join its neighbours into another (`&#&#0;11;`): such a one is escaped.
+    """
+    bad = [m.group() for m in pattern.finditer(text) if not _xml_char(m)]
+    if bad:
+        text = pattern.sub(lambda m: m.group() if _xml_char(m) else text[:0], text)
+        text = pattern.sub(lambda m: m.group() if _xml_char(m) else amp + m.group()[1:], text)
+    return text, bad
+
+
+def draft_text(entry, feed: str, registry: Registry) -> Draft:
+    """The draft file for one item."""
+    title_html, html_controls = _without_controls(entry.get("title"))  # nh3 cannot take surrogates
+    title_raw, title_controls = _without_controls(plain_text(title_html))  # &#11; and the like
+    body_html, body_html_controls = _without_controls(item_html(entry))
+    body_raw, hidden = html_to_markdown(body_html)
+    body_raw, body_controls = _without_controls(body_raw)
     title, body = to_simplified(title_raw), to_simplified(body_raw)
     departments, unmatched = match_departments(f"{title}\n{body}", registry)
     day = item_date(entry)
+    link, link_controls = _without_controls(entry.get("link"))
+    published, date_controls = _without_controls(entry.get("published") or entry.get("updated"))
     imported = {"feed": feed, "guid": item_guid(entry)}
-    if re.match(r"^https?://", str(entry.get("link", ""))):
-        imported["link"] = str(entry["link"])
-    if entry.get("published") or entry.get("updated"):
-        imported["published"] = str(entry.get("published") or entry.get("updated"))
+    if re.match(r"^https?://", link):
+        imported["link"] = link
+    if published:
+        imported["published"] = published
     if unmatched:
         imported["unmatched_departments"] = [_with_hint(name, registry) for name in unmatched]
     if (title, body) != (title_raw, body_raw):
@@ -212,7 +283,10 @@ def draft_text(entry, feed: str, registry: Registry) -> tuple[str, int]:
     front = re.sub(r"^(\w+): null$", r"\1:", _yaml(meta), flags=re.MULTILINE)
     text = f"---\n{HEADER}{front}---\n\n{body}"
     digest = content_hash(text)
-    return text.replace("\n---\n\n", f"\n  hash: {digest}\n---\n\n", 1), hidden
+    text = text.replace("\n---\n\n", f"\n  hash: {digest}\n---\n\n", 1)
+    controls = (html_controls + title_controls + body_html_controls + body_controls + link_controls
+                + date_controls)
+    return Draft(text, meta, hidden, controls)
 
 
 def content_hash(text: str) -> str:
@@ -231,82 +305,264 @@ def draft_name(entry) -> str:
     return f"{day.isoformat() if day else 'undated'}-{digest}.md"
 
 
-def files_by_guid(folders: list[Path]) -> dict[str, Path]:
-    """guid -> file, for drafts and published entries that came from an import."""
-    found: dict[str, Path] = {}
+@dataclass(frozen=True)
+class Known:
+    """A file that came from an import: where it is and its front matter."""
+
+    path: Path
+    meta: dict
+
+
+def files_by_guid(folders: list[Path], root: Path, problems: Problems) -> dict[str, Known]:
+    """guid -> file, for drafts and published entries that came from an import.
+
+    A file that cannot be read (cut off mid-character, broken YAML) is reported and left alone.
+    """
+    found: dict[str, Known] = {}
     for folder in folders:
         for file in sorted(folder.glob("*.md")):
-            source = read_markdown(file, file.name, Problems())
+            source = read_markdown(file, _shown(file, root), problems)
             data = source.meta.data if source else None
             imported = data.get("imported") if isinstance(data, dict) else None
             if isinstance(imported, dict) and imported.get("guid"):
-                found.setdefault(str(imported["guid"]), file)
+                found.setdefault(str(imported["guid"]), Known(file, data))
     return found
 
 
-MAX_FEED_BYTES = 20 * 1024 * 1024
-FETCH_TIMEOUT = 60  # seconds
+FETCH_TIMEOUT = 60  # seconds a silent server is waited for
+FETCH_DEADLINE = 300  # seconds for the whole download, however slowly it trickles in
+XML_DECLARATION_RE = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"']")
+CHARSET_RE = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
+# What an undeclared feed that is not UTF-8 may be in; the label is for staff.
+CHINESE_ENCODINGS = {"gb18030": "GB18030（GBK）", "big5": "Big5（繁体）"}
 
 
-def fetch(url: str) -> bytes:
-    """A feed over http(s), with a timeout and a size limit (feedparser's own fetch has neither)."""
-    import urllib.error
-    import urllib.request
+def _too_large(source: str, settings: Settings) -> FeedError:
+    return FeedError(f"订阅“{source}”超过 {settings.import_max_mb} MB（JIANDU_IMPORT_MAX_MB），未导入。"
+                     "请确认订阅地址；确需导入时，在 pelicanconf.py 中调高 JIANDU_IMPORT_MAX_MB。")
 
-    request = urllib.request.Request(url, headers={"User-Agent": "jiandu-import-feed"})
+
+def fetch(url: str, settings: Settings) -> tuple[bytes, dict]:
+    """A feed over http(s) and the headers feedparser should see; bounded in size and time."""
+    max_bytes = settings.import_max_mb * 1024 * 1024
     try:
-        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:
-            data = response.read(MAX_FEED_BYTES + 1)
-    except (urllib.error.URLError, TimeoutError, OSError) as err:
+        response = download.get(url, {"User-Agent": "jiandu-import-feed"}, max_bytes=max_bytes,
+                                timeout=FETCH_TIMEOUT, deadline=FETCH_DEADLINE)
+    except download.DownloadError as err:
         raise FeedError(f"无法下载订阅“{url}”：{err}。请检查网址和网络。") from None
-    if len(data) > MAX_FEED_BYTES:
-        raise FeedError(f"订阅“{url}”超过 {MAX_FEED_BYTES // 1024 // 1024} MB，未导入。")
+    if not 200 <= response.status < 300:
+        raise FeedError(f"无法下载订阅“{url}”：服务器返回 HTTP {response.status}。请检查网址。")
+    if response.truncated:
+        raise _too_large(url, settings)
+    headers = {"content-location": url}
+    if CHARSET_RE.search(response.content_type):  # a declared charset; without one the XML decides
+        headers["content-type"] = response.content_type
+    return response.body, headers
+
+
+def read_file(source: str, settings: Settings) -> bytes:
+    max_bytes = settings.import_max_mb * 1024 * 1024
+    try:
+        with open(source, "rb") as file:
+            data = file.read(max_bytes + 1)
+    except OSError as err:
+        raise FeedError(f"无法读取订阅文件“{source}”：{err.strerror}。") from None
+    if len(data) > max_bytes:
+        raise _too_large(source, settings)
     return data
 
 
-def read_feed(source: str):
-    import feedparser
-
+def read_feed(source: str, settings: Settings = DEFAULTS, notes: list[str] | None = None):
+    """The parsed feed; `notes` gets what staff should know (a guessed encoding, a malformed feed)."""
+    notes = [] if notes is None else notes
     if re.match(r"^https?://", source, re.IGNORECASE):
-        data, headers = fetch(source), {"content-location": source}
+        data, headers = fetch(source, settings)
     elif Path(source).is_file():
-        data, headers = Path(source).read_bytes(), {}
+        data, headers = read_file(source, settings), {}
     else:
         raise FeedError(f"找不到订阅文件“{source}”。请写本地文件路径或 http(s):// 开头的网址。")
-    # Our own sanitizer runs later; feedparser's would keep the styles that hide spam links.
-    feed = feedparser.parse(data, sanitize_html=False, response_headers=headers)
+    feed = _parse(_in_declared_encoding(data, headers, source, notes), headers, source, notes)
     if not feed.entries:
         reason = f"（{feed.get('bozo_exception')}）" if feed.get("bozo") else ""
         raise FeedError(f"订阅“{source}”无法读取或没有条目{reason}。请确认这是 RSS 或 Atom 订阅。")
+    limit = settings.import_max_items
+    if len(feed.entries) > limit:
+        raise FeedError(f"订阅“{source}”有 {len(feed.entries)} 个条目，超过上限 {limit}"
+                        "（JIANDU_IMPORT_MAX_ITEMS），未导入。请分批导出订阅，"
+                        "或在 pelicanconf.py 中调高 JIANDU_IMPORT_MAX_ITEMS。")
+    if feed.get("bozo"):
+        notes.append(f"提示：订阅格式不规范（{feed.get('bozo_exception')}），已尽量读取。")
     return feed
 
 
+CHAR_REF_RE = re.compile(CHAR_REF.encode())
+
+
+def _parse(data: bytes, headers: dict, source: str, notes: list[str]):
+    import feedparser
+
+    data, dropped = drop_bad_refs(data, CHAR_REF_RE, b"&amp;")
+    if dropped:
+        notes.append(f"提示：订阅中有 {len(dropped)} 个网页和订阅无法使用的字符"
+                     f"（如 {dropped[0].decode('ascii')}），已删除。")
+    try:
+        # Our own sanitizer runs later; feedparser's would keep the styles that hide spam links.
+        return feedparser.parse(data, sanitize_html=False, response_headers=headers)
+    except Exception as err:  # feedparser's loose parser has crashed on hostile input before
+        raise FeedError(f"订阅“{source}”无法读取（{type(err).__name__}: {err}）。"
+                        "请确认这是 RSS 或 Atom 订阅。") from None
+
+
+def _xml_char(ref: re.Match) -> bool:
+    """Whether a character reference names a character XML can carry (feedparser crashes on some)."""
+    code = int(ref.group(1), 16) if ref.group(1) else int(ref.group(2))
+    return code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD \
+        or 0x10000 <= code <= 0x10FFFF
+
+
+def _in_declared_encoding(data: bytes, headers: dict, source: str, notes: list[str]) -> bytes:
+    """The feed as bytes its declaration describes truly.
+
+    feedparser decodes bytes that fail their declared encoding (UTF-8 when none is declared) as
+    windows-1252: a GBK feed would become mojibake. Such bytes are recognised as GB18030 or Big5
+    and handed over as UTF-8, or refused.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data  # declared by its byte order mark
+    declared = _declared_encoding(data, headers)
+    if _decodes(data.removeprefix(codecs.BOM_UTF8), declared or "utf-8"):
+        return data
+    found = _chinese_encoding(data.removeprefix(codecs.BOM_UTF8))
+    if found is None:
+        said = f"声明的编码 {declared} 与内容不符，" if declared else "没有声明编码，"
+        raise FeedError(f"订阅“{source}”无法读取：{said}内容不是 UTF-8，"
+                        "也不能确定是 GB18030（GBK）还是 Big5。请确认这是 RSS 或 Atom 订阅；"
+                        "如是，请转存为 UTF-8，或在 XML 声明中写明编码"
+                        "（例如 <?xml version=\"1.0\" encoding=\"GBK\"?>）后再导入。")
+    encoding, text = found
+    said = f"声明的编码 {declared} 与内容不符" if declared else "订阅没有声明编码"
+    notes.append(f"提示：{said}，内容不是 UTF-8，已按 {CHINESE_ENCODINGS[encoding]}编码读取。"
+                 "请核对草稿中的文字。")
+    headers.pop("content-type", None)
+    body = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1)
+    return ('<?xml version="1.0" encoding="utf-8"?>\n' + body).encode("utf-8")
+
+
+def _declared_encoding(data: bytes, headers: dict) -> str | None:
+    """The charset of the HTTP header, else of the XML declaration (as feedparser ranks them)."""
+    if match := CHARSET_RE.search(headers.get("content-type", "")):
+        return match.group(1).lower()
+    match = XML_DECLARATION_RE.match(data.removeprefix(codecs.BOM_UTF8)[:1024])
+    return match.group(1).decode("ascii").lower() if match else None
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+def _chinese_encoding(data: bytes) -> tuple[str, str] | None:
+    """(encoding, text) if the bytes read as GB18030 or Big5 and the text tells which one.
+
+    Both decode most Chinese bytes without error; charset-normalizer judges which reading is
+    language. A short text can read equally well both ways: then nothing is guessed.
+    """
+    from charset_normalizer import from_bytes
+
+    matches = [m for m in from_bytes(data, cp_isolation=list(CHINESE_ENCODINGS))
+               if m.encoding in CHINESE_ENCODINGS and _decodes(data, m.encoding)]
+    if not matches:
+        return None
+    score = lambda m: (m.chaos, -m.coherence)
+    if len(matches) > 1 and score(matches[0]) == score(matches[1]):
+        return None
+    return matches[0].encoding, data.decode(matches[0].encoding)
+
+
+@dataclass
+class _Import:
+    """One run of import-feed over a parsed feed."""
+
+    source: str
+    root: Path
+    settings: Settings
+    registry: Registry
+    drafts: Path
+    published: dict[str, Known]
+    existing: dict[str, Known]
+    report: ImportReport = field(default_factory=ImportReport)
+    seen: dict[str, tuple[int, str]] = field(default_factory=dict)  # guid -> (item number, file)
+
+    def item(self, number: int, entry) -> None:
+        guid = item_guid(entry)
+        if guid in self.seen:
+            first, shown = self.seen[guid]
+            self.report.skipped.append(
+                f"订阅第 {number} 个条目“{_short(entry.get('title'))}”未导入：它的 guid（{_short(guid)}）"
+                f"与第 {first} 个条目相同。已保留第 {first} 个条目的 {shown}；请核对订阅。")
+            return
+        draft = draft_text(entry, self.source, self.registry)
+        known = self.published.get(guid) or self.existing.get(guid)
+        target = known.path if known else self.drafts / draft_name(entry)
+        shown = _shown(target, self.root)
+        self.seen[guid] = (number, shown)
+        if known and not _same_story(known.meta, draft.meta):
+            self.report.skipped.append(
+                f"订阅第 {number} 个条目“{_short(draft.meta['title'])}”未导入：它的 guid（{_short(guid)}）"
+                f"与 {shown} 相同，但链接或标题不同，可能是另一篇稿件。{shown} 保持不变；"
+                f"如确为同一篇的更新，请删除 {shown} 后重新导入。")
+        elif guid in self.published:
+            self.report.published.append(shown)
+        elif not known and target.exists():
+            self.report.skipped.append(
+                f"订阅第 {number} 个条目“{_short(draft.meta['title'])}”未导入：{shown} 已存在，"
+                "但不是这个条目的草稿（或无法读取），未覆盖。修复或删除该文件后重新导入。")
+        elif _write_draft(target, draft.text, shown, self.report):
+            self.existing[guid] = Known(target, draft.meta)
+            self._written(target, shown, draft)
+
+    def _written(self, target: Path, shown: str, draft: Draft) -> None:
+        if draft.hidden:
+            self.report.warnings.append(f"{shown}：已删除 {draft.hidden} 处隐藏文字（可能是黑链）。")
+        if draft.controls:
+            self.report.warnings.append(
+                f"{shown}：已删除 {draft.controls} 个控制字符（网页和订阅无法显示，多由复制粘贴带入）。")
+        self.report.warnings += _findings(target, shown, self.settings)
+
+
+def _same_story(known: dict, new: dict) -> bool:
+    """Whether a file and an item with its guid are one story: same link, or without one the same title."""
+    known_link = (known.get("imported") or {}).get("link")
+    new_link = new["imported"].get("link")
+    if known_link or new_link:
+        return known_link == new_link
+    return known.get("title") == new.get("title")
+
+
+def _short(text, limit: int = 40) -> str:
+    text = " ".join(CONTROL_RE.sub("", str(text or "")).split()) or "（无标题）"
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def import_feed(source: str, root: Path, settings: Settings = DEFAULTS) -> ImportReport:
+    notes: list[str] = []
+    feed = read_feed(source, settings, notes)
     content = root / settings.content
-    feed = read_feed(source)
     registry = load_registry(content / "departments.yml", "content/departments.yml", Problems())
     drafts = content / DRAFTS
     drafts.mkdir(parents=True, exist_ok=True)
-    published = files_by_guid([content / Kind.COLUMN])
-    existing = files_by_guid([drafts])
-    report = ImportReport()
-    if feed.get("bozo"):
-        report.warnings.append(f"提示：订阅格式不规范（{feed.get('bozo_exception')}），已尽量读取。")
-    for entry in feed.entries:
-        guid = item_guid(entry)
-        if guid in published:
-            report.published.append(_shown(published[guid], root))
-            continue
-        text, hidden = draft_text(entry, source, registry)
-        target = existing.get(guid) or drafts / draft_name(entry)
-        shown = _shown(target, root)
-        written = _write_draft(target, text, shown, report)
-        existing[guid] = target
-        if written and hidden:
-            report.warnings.append(f"{shown}：已删除 {hidden} 处隐藏文字（可能是黑链）。")
-        if written:
-            report.warnings += _findings(target, shown, settings)
-    return report
+    problems = Problems()
+    run = _Import(source, root, settings, registry, drafts,
+                  published=files_by_guid([content / Kind.COLUMN], root, problems),
+                  existing=files_by_guid([drafts], root, problems))
+    run.report.problems = [str(p) for p in problems.sorted()]
+    run.report.warnings += notes
+    for number, entry in enumerate(feed.entries, 1):
+        run.item(number, entry)
+    return run.report
 
 
 def _write_draft(target: Path, text: str, shown: str, report: ImportReport) -> bool:

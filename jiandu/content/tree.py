@@ -10,14 +10,11 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-
-import markdown
 
 from jiandu.content.edition_index import load_editions
 from jiandu.content.guards import KINDS as GUARD_KINDS
-from jiandu.content.guards import guard_source, guard_yaml
+from jiandu.content.guards import WORD_LIST, guard_source, guard_yaml, load_word_list
 from jiandu.content.model import (
     Alias,
     ColumnEntry,
@@ -30,7 +27,7 @@ from jiandu.content.model import (
     StatusChange,
 )
 from jiandu.content.registry import Registry, load_registry
-from jiandu.content.sanitize import sanitize_html
+from jiandu.content.sanitize import render_body
 from jiandu.core import routes
 from jiandu.core.problems import ContentError, Problem, Problems
 from jiandu.core.schema import (
@@ -239,7 +236,7 @@ class ContentTree:
         self.folder = root / self.settings.content
         self.registry: Registry | None = None
         self.registry_problems: list[Problem] = []
-        self.registry_stamp: tuple[int, int] | None = None
+        self.registry_stamp: tuple | None = None
         self.files: dict[str, FileResult] = {}
 
     def shown(self, path: Path) -> str:
@@ -252,11 +249,13 @@ class ContentTree:
     def refresh(self, progress=None) -> set[str]:
         """Re-read what changed on disk; return the shown paths of files read again or gone."""
         registry_file, prefix = self.folder / "departments.yml", self.prefix
-        stamp = _stamp(registry_file)
+        words_file = self.folder / WORD_LIST  # the guards' word list: its change re-reads all too
+        stamp = (_stamp(registry_file), _stamp(words_file))
         if self.registry is None or stamp != self.registry_stamp:
             problems = Problems()
             self.registry = load_registry(registry_file, self.shown(registry_file), problems)
             self._guard_registry(registry_file, problems)
+            load_word_list(words_file, self.shown(words_file), problems)
             self.registry_problems, self.registry_stamp = problems.items, stamp
             self.files = {}  # department references resolve against the registry: read all again
         current = {f"{prefix}/{kind}/{name}": (kind, self.folder / kind / name)
@@ -330,7 +329,7 @@ def read_file(kind: Kind, file: Path, shown: str, registry: Registry, settings: 
     stamp = _stamp(file)
     parsed = _parse_file(kind, file, shown, registry, problems)
     if parsed:
-        guard_source(parsed.source, parsed.values["exemptions"], settings, problems)
+        guard_source(parsed.source, parsed.values["exemptions"], settings, problems, page=parsed.key or "")
     record = None
     if parsed and not problems:
         body = render_body(parsed.source.body)
@@ -338,18 +337,6 @@ def read_file(kind: Kind, file: Path, shown: str, registry: Registry, settings: 
     if parsed:
         parsed.release()
     return FileResult(stamp, parsed, problems.items, record)
-
-
-def render_body(text: str) -> str:
-    """A Markdown body as HTML, through the same sanitizer as imported items."""
-    return sanitize_html(_markdown().reset().convert(text))
-
-
-@lru_cache(maxsize=1)
-def _markdown() -> markdown.Markdown:
-    footnotes = {"BACKLINK_TITLE": "返回正文第 %d 处注释", "SUPERSCRIPT_TEXT": "{}"}
-    return markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html",
-                             extension_configs={"extra": {"footnotes": footnotes}})
 
 
 def _parse_file(kind, file, shown, registry: Registry, problems: Problems) -> Parsed | None:

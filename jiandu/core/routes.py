@@ -22,6 +22,7 @@ CATEGORIES = "categories/"
 STATUSES = "status/"
 DATA = "data/"
 SEARCH = "search/"
+ELDER = "elder/"
 NOT_FOUND = "404.html"
 SITE_FEED = "feed.atom"
 SITEMAP = "sitemap.xml"
@@ -34,6 +35,7 @@ PAGEFIND_SCRIPT = PAGEFIND + "pagefind.js"
 
 INDEX = "index.html"
 FEED = "feed.atom"
+QR = "qr.svg"
 EXTERNAL = ("http://", "https://")
 
 # Edition numbers in keys are zero-padded to the width each kind's numbering needs.
@@ -187,6 +189,15 @@ def data_file(dataset: str, ext: str) -> str:
 
 def asset(name: str) -> str:
     return ASSETS + name
+
+
+def image(name: str) -> str:
+    return f"{ASSETS}images/{name}"
+
+
+def record_qr(record_url: str) -> str:
+    """The QR code of a record's permanent address, published beside its page."""
+    return record_url + QR
 
 
 def versioned(url: str, content: bytes) -> str:

@@ -16,10 +16,20 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
 
+from jiandu.core.identity import IDENTITY_KEYS, Contact, setting_lines, validate_identity
 from jiandu.core.problems import ContentError, Problems
-from jiandu.core.schema import Invalid, parse_date
+from jiandu.core.schema import URL_RE, Invalid, parse_date
 
 SETTINGS_FILE = "pelicanconf.py"
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateDays:
+    """Days within which the home page and each kind's list must show a new record (inspection)."""
+
+    home: int = 14
+    inquiry: int = 90
+    column: int = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +52,29 @@ class Settings:
     # Where `invoke publish` deploys: a folder, `rsync:/path`, or `[user@]host:/path` (rsync + ssh).
     deploy_target: str | None = None
     keep_releases: int = 5  # releases kept on the target; the live one is never removed
+    import_max_items: int = 500  # items `invoke import-feed` takes from one feed
+    import_max_mb: int = 20  # size of a feed `invoke import-feed` reads, in MB
     site_name: str = field(default="", metadata={"key": "SITENAME"})
     site_url: str = field(default="", metadata={"key": "SITEURL"})
+    # The site's permanent public address, for canonical links, metadata and QR codes while
+    # site_url is empty (the preview); publishconf.py's SITEURL defaults to it.
+    public_url: str | None = None
+    # Site identity for every footer and the page metadata, validated in core/identity.py at its
+    # pelicanconf.py line; publishing needs all but the 党政机关网站 mark (conac_url).
+    sponsor: str | None = None  # 主办单位
+    operator: str | None = None  # 承办单位
+    contact: Contact | None = None  # {"phone": ..., "email": ..., "address": ...}, at least one
+    site_code: str | None = None  # 网站标识码
+    icp: str | None = None  # ICP 备案号, linked to the MIIT lookup page
+    police_record: str | None = None  # 公安机关备案号, linked to its lookup page
+    conac_url: str | None = None  # certificate page of the 党政机关网站 mark (shown as a local image)
+    # Self-inspection (`invoke inspect`): update periods judged at the as-of date; external links.
+    update_days: UpdateDays = UpdateDays()
+    link_timeout: int = 10  # seconds per external link
+    link_concurrency: int = 8  # external links checked at once
+    link_cache_days: int = 7  # days a checked link's answer is reused (reports/link-cache.json)
+    # Hosts never asked over HTTP: the filing lookup pages in every footer turn robots away.
+    link_skip: tuple[str, ...] = ("beian.miit.gov.cn", "beian.mps.gov.cn", "bszs.conac.cn")
 
     @property
     def content_folder(self) -> Path:
@@ -68,12 +99,15 @@ def jiandu_settings(pelican_settings: Mapping) -> Settings:
                      f"{hint}可用设置：{', '.join(sorted(k for k in KEYS if k.startswith('JIANDU_')))}。")
     values = {}
     for key, name in KEYS.items():
-        if key not in pelican_settings:
+        if key not in pelican_settings or key in IDENTITY_KEYS:
             continue
         try:
             values[name] = _convert(HINTS[name], pelican_settings[key], key)
         except Invalid as err:
             problems.add(SETTINGS_FILE, 1, err.message, err.suggestion)
+    # The identity is validated like content: each problem at the line where the value is written.
+    root = pelican_settings.get("JIANDU_ROOT")
+    values.update(validate_identity(pelican_settings, setting_lines(root) if root else {}, problems))
     if problems:
         raise ContentError(problems)
     return Settings(**values)
@@ -86,6 +120,12 @@ def _convert(kind, value, key: str):
     if isinstance(kind, types.UnionType):
         kind = next(k for k in typing.get_args(kind) if k is not type(None))
     example = getattr(DEFAULTS, KEYS[key])
+    if kind is UpdateDays:
+        return _update_days(value, key)
+    if key == "JIANDU_PUBLIC_URL":
+        if isinstance(value, str) and URL_RE.match(value.strip()):
+            return value.strip().rstrip("/")
+        raise Invalid(f"{key} 不是有效的网址：“{value}”。", f'例如 {key} = "https://jiandu.example.gov.cn"。')
     if kind is date:
         try:
             return parse_date(value)
@@ -113,6 +153,15 @@ def _convert(kind, value, key: str):
             return tuple(str(v).strip().lower() for v in value)
         raise Invalid(f"{key} 应为文字列表。", f'例如 {key} = ["{(example or ("……",))[0]}"]。')
     raise TypeError(f"no converter for {kind}")  # a programming error in Settings, not in content
+
+
+def _update_days(value, key: str) -> UpdateDays:
+    known = [f.name for f in fields(UpdateDays)]
+    if isinstance(value, Mapping) and all(k in known and isinstance(v, int) and not isinstance(v, bool)
+                                          and v >= 1 for k, v in value.items()):
+        return UpdateDays(**value)
+    raise Invalid(f"{key} 应为“栏目: 天数”的字典，天数为正整数。",
+                  f'可用栏目：{", ".join(known)}；例如 {key} = {{"home": 14, "inquiry": 90, "column": 30}}。')
 
 
 def as_of_date(settings: Settings, fallback: date | None = None) -> date:

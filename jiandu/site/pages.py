@@ -26,6 +26,8 @@ from jiandu.core.vocabulary import CommitmentStatus, EntryStatus, Kind, Level
 from jiandu.site import feeds, opendata
 from jiandu.site.charts import Figure
 from jiandu.site.indexes import CommitmentRef, Indexes, SegmentRef
+from jiandu.site.metadata import PageMeta, SiteMeta, describe, page_title, public_base, site_meta, with_meta
+from jiandu.site.qr import render_qr
 from jiandu.site.search import search_options
 from jiandu.site.stats import DepartmentStats, department_figures, department_stats
 
@@ -180,7 +182,7 @@ class RecordCounts:
 
 # Compared by value as they are: plain values (str covers the vocabulary enums), departments (a
 # registry change rewrites everything anyway) and frozen values made only of numbers and text.
-VALUES = (str, int, float, date, Department, Pagination, RecordCounts, DepartmentStats, Figure)
+VALUES = (str, int, float, date, Department, Pagination, RecordCounts, DepartmentStats, Figure, PageMeta)
 _WALKS: dict[type, Callable[[object, set[str]], object]] = {SegmentRef: _segment, CommitmentRef: _commitment}
 
 
@@ -207,6 +209,7 @@ def site_pages(site: Site, idx: Indexes) -> list[Output]:
              context={"options": search_options(site, [y.year for y in idx.years], statuses)}),
         Page(routes.output_path(routes.DIRECTORY), template="departments.html",
              context={"directory": idx.directory, "counts": counts, "rankings": RANKINGS}),
+        Page(routes.output_path(routes.ELDER), template="elder.html"),
         *_record_pages(site, idx),
         *_department_pages(site, idx, stats),
         *_list_pages(site, idx),
@@ -218,7 +221,65 @@ def site_pages(site: Site, idx: Indexes) -> list[Output]:
     pages.append(DataFile(routes.SITEMAP, produce=opendata.render_sitemap, args=(html,)))
     redirects = _redirect_pages(site)
     _check_redirects_collide_with_nothing(site, pages, redirects)
-    return sorted(pages + redirects, key=lambda p: p.path)
+    sm = site_meta(site.settings)
+    return sorted((_described(p, site, sm) for p in pages + redirects), key=lambda p: p.path)
+
+
+def _described(output: Output, site: Site, sm: SiteMeta) -> Output:
+    """The page with its metadata (guideline fields, description, canonical link, Open Graph)."""
+    if not isinstance(output, Page):
+        return output
+    ctx, url = output.context, output.url
+    title, column, extra = DESCRIBE[output.template](ctx)
+    if output.template == "404.html":
+        extra = {**extra, "canonical": "", "noindex": True}
+    elif output.template == "redirect.html":
+        extra = {**extra, "canonical": routes.absolute(sm.base, ctx["target"]) if sm.base else "",
+                 "noindex": True}
+    return with_meta(output, describe(site, sm, url, title, column, **extra))
+
+
+def _kind_of_list(ctx: dict) -> Kind:
+    """Sessions only in a year's list of sessions; entries in every other list."""
+    return ctx["items"][0].kind if ctx["items"] else Kind.COLUMN
+
+
+def _department_description(ctx: dict) -> str:
+    dept, s = ctx["facts"].department, ctx["stats"]
+    return (f"{dept.name}在电视问政中被问到的问题、作出的承诺和兑现情况，以及专栏跟踪的记录：问政环节与专栏 "
+            f"{s.records} 条，承诺 {s.commitment_total} 项，其中逾期 {s.overdue} 项。")
+
+
+# Each template: (title, column, extra arguments of `describe`) from the page's context.
+DESCRIBE = {
+    "home.html": lambda c: ("首页", "home", {}),
+    "404.html": lambda c: ("页面不存在", "home", {"description": "您要找的页面不存在或已移动。"}),
+    "search.html": lambda c: ("搜索", "search", {}),
+    "elder.html": lambda c: ("长辈版", "elder", {}),
+    "departments.html": lambda c: ("部门名录", "departments", {}),
+    "inquiry.html": lambda c: (c["record"].title, Kind.INQUIRY, {"record": c["record"]}),
+    "entry.html": lambda c: (c["record"].title, Kind.COLUMN, {"record": c["record"]}),
+    "redirect.html": lambda c: ("本页网址已变更", c["record"].kind, {}),
+    "department.html": lambda c: (c["facts"].department.name, "departments",
+                                  {"description": _department_description(c)}),
+    "district.html": lambda c: (f"{c['dept'].label}：专栏与部门", "departments",
+                                {"description": f"发生在{c['dept'].name}的专栏，"
+                                                f"共 {len(c['entries'])} 期；以及所属部门和镇街。"}),
+    "ranking.html": lambda c: (f"部门排序：{c['heading']}", "departments",
+                               {"description": f"各部门按{c['heading']}排序。"}),
+    "categories.html": lambda c: ("问题类别", Kind.COLUMN, {"description": "专栏按问题类别分组的全部记录。"}),
+    "statuses.html": lambda c: ("办理状态", Kind.COLUMN, {"description": "专栏按办理状态分组的全部记录。"}),
+    "kind.html": lambda c: (c["kind"].label, c["kind"], {}),
+    "records.html": lambda c: (page_title(c["title"], c["pagination"]), _kind_of_list(c),
+                               {"description": f"{c['title']}。{c['intro']}"}),
+    "commitments.html": lambda c: (page_title("承诺台账" + (f"：{c['status']}" if c["status"] else ""),
+                                              c["pagination"]), "commitments", {}),
+    "archive.html": lambda c: ("往期目录", "archive", {}),
+    "archive_year.html": lambda c: (
+        f"{c['year']}年往期目录", "archive",
+        {"description": f"{c['year']}年电视问政和专栏的全部期号，缺号一并列出。"}),
+    "data.html": lambda c: ("开放数据", "data", {}),
+}
 
 
 def _redirect_pages(site: Site) -> list[Page]:
@@ -240,18 +301,29 @@ def _check_redirects_collide_with_nothing(site: Site, pages: list[Output], redir
         raise ContentError(problems)
 
 
-def _record_pages(site: Site, idx: Indexes) -> list[Page]:
-    pages = []
+def _record_pages(site: Site, idx: Indexes) -> list[Output]:
+    base = public_base(site.settings)
+    pages: list[Output] = [_qr_file(base, r) for r in (*site.inquiries, *site.entries)]
     for r in site.inquiries:
         follow_ups = {s.id: idx.follow_ups.get(routes.segment_key(r.key, s.id), []) for s in r.segments}
         pages.append(Page(routes.output_path(r.url), template="inquiry.html",
-                          context={"record": r, "follow_ups": follow_ups}))
+                          context={"record": r, "follow_ups": follow_ups, "qr": _qr(base, r)}))
     for r in site.entries:
         follow_up = idx.segments[r.follow_up.target] if r.follow_up else None
         pages.append(Page(routes.output_path(r.url), template="entry.html",
                           context={"record": r, "follow_up": follow_up,
-                                   "cited": idx.evidence_for.get(r.key, [])}))
+                                   "cited": idx.evidence_for.get(r.key, []), "qr": _qr(base, r)}))
     return pages
+
+
+def _qr(base: str, record: Record) -> dict:
+    """What a record page shows of its QR code: the published file and the URL in it."""
+    return {"src": routes.record_qr(record.url), "url": routes.absolute(base, record.url)}
+
+
+def _qr_file(base: str, record: Record) -> DataFile:
+    url = routes.absolute(base, record.url)
+    return DataFile(routes.record_qr(record.url), produce=render_qr, args=(url,))
 
 
 def _department_pages(site: Site, idx: Indexes, stats: dict) -> list[Output]:
