@@ -12,9 +12,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from jiandu.core import routes
 from jiandu.core.settings import Settings
 
-MANIFEST = "manifest.json"
+MANIFEST = routes.MANIFEST
 FORMAT = "jiandu-manifest/1"
 HASH_BLOCK = 1 << 20
 

@@ -6,14 +6,14 @@ writes again only the outputs that an edit touches.
 
 from __future__ import annotations
 
-import posixpath
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from jiandu.build.render import CSS_BUNDLE, css_bundle, make_env, render_output, site_globals, use_site
+from jiandu.build.render import css_bundle, make_env, render_output, shared_context
 from jiandu.content.model import Site
 from jiandu.content.tree import ContentTree
+from jiandu.core import routes
 from jiandu.core.settings import Settings
 from jiandu.core.workers import run_split
 from jiandu.site.indexes import Indexes, build_indexes
@@ -36,10 +36,10 @@ class Pipeline:
         self.tree = ContentTree(settings.root, settings)
         self.site: Site | None = None
         self.outputs: dict[str, Output] = {}
-        self.env = make_env(theme)  # the theme does not change under a pipeline
+        self.css = css_bundle(theme)
+        self.env = make_env(theme, settings, self.css)  # the theme does not change under a pipeline
         for name in self.env.list_templates():  # compile once, before workers fork
             self.env.get_template(name)
-        self.css = css_bundle(theme)
 
     def read(self) -> tuple[Site, Indexes]:
         """Re-read what changed and validate the whole tree; raises ContentError."""
@@ -60,7 +60,7 @@ class Pipeline:
 
     def write_all(self, site: Site, idx: Indexes) -> list[str]:
         outputs = site_pages(site, idx)
-        self._write(site, idx, outputs)
+        self._write(site, outputs)
         self._remember(site, outputs)
         return [o.path for o in outputs]
 
@@ -78,22 +78,20 @@ class Pipeline:
         removed = sorted(set(self.outputs) - {o.path for o in outputs})
         for path in removed:
             (self.output / path).unlink(missing_ok=True)
-        self._write(site, idx, stale)
+        self._write(site, stale)
         self._remember(site, outputs)
         return Update([o.path for o in stale], removed, time.monotonic() - started)
 
-    def _write(self, site: Site, idx: Indexes, outputs: list[Output]) -> None:
-        _write_file(self.output / CSS_BUNDLE, self.css)
-        theme_out = self.output / posixpath.dirname(CSS_BUNDLE)
+    def _write(self, site: Site, outputs: list[Output]) -> None:
+        _write_file(self.output / routes.CSS_BUNDLE, self.css)
         for script in sorted((self.theme / "js").glob("*.js")):  # search, and the 长辈版 switch
-            _write_file(theme_out / script.name, script.read_bytes())
+            _write_file(self.output / routes.asset(script.name), script.read_bytes())
         for image in sorted((self.theme / "images").glob("*.*")):  # the site's own images, no CDN
-            _write_file(theme_out / "images" / image.name, image.read_bytes())
-        env = self.env
-        use_site(env, site_globals(site, idx, self.css))
+            _write_file(self.output / routes.image(image.name), image.read_bytes())
+        env, shared = self.env, shared_context(site)
 
         def write(output: Output) -> None:
-            _write_file(self.output / output.path, render_output(env, output))
+            _write_file(self.output / output.path, render_output(env, output, site, shared))
 
         run_split(write, outputs, progress=self.progress, label="生成页面")
 

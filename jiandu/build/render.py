@@ -2,41 +2,22 @@
 
 from __future__ import annotations
 
-import hashlib
 from contextvars import ContextVar
 from functools import partial
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from jiandu.content.model import COLUMN, INQUIRY, KIND_NAMES, KIND_SHORT, OVERDUE, Site
+from jiandu.content.model import Site
+from jiandu.core import routes
 from jiandu.core.identity import identity_of
+from jiandu.core.settings import Settings
+from jiandu.core.vocabulary import CommitmentStatus, EntryStatus, Kind, Level
 from jiandu.site.charts import bar_chart
 from jiandu.site.citations import date_cn
-from jiandu.site.indexes import LEDGER_STATUSES, STATUS_SLUGS, Indexes, effective_status
+from jiandu.site.indexes import effective_status
 from jiandu.site.pages import DataFile, Page
-from jiandu.site.search import SEARCH_PAGE, SearchFields
-
-STATUS_MODIFIERS = {
-    "已兑现": "done", "已办结": "done", "推进中": "progress", "办理中": "progress",
-    "未启动": "pending", "已受理": "pending", OVERDUE: "overdue",
-}
-CSS_BUNDLE = "theme/jiandu.css"
-
-
-def relative_url(page_path: str, target: str) -> str:
-    """A link from the page at `page_path` to the site-relative `target`, valid under any prefix."""
-    if target.startswith(("http://", "https://", "mailto:", "#")):
-        return target
-    path, sep, anchor = target.partition("#")
-    here = page_path.split("/")[:-1]
-    there = path.split("/")
-    common = 0
-    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
-        common += 1
-    rel = "../" * (len(here) - common) + "/".join(there[common:])
-    return (rel or "./") + sep + anchor
-
+from jiandu.site.search import SearchFields
 
 # The page being rendered: (path, absolute URLs?, SITEURL). Kept out of the template context so
 # that component macros can be imported without context, and so compiled once per build.
@@ -47,17 +28,25 @@ def url(target: str) -> str:
     """The theme's link helper: a target relative to the page being rendered."""
     path, absolute, siteurl = _PAGE.get()
     if absolute:  # e.g. 404.html, served at any depth
-        return target if target.startswith(("http://", "https://")) else f"{siteurl}/{target}"
-    return relative_url(path, target)
+        return routes.absolute(siteurl, target)
+    return routes.relative(path, target)
 
 
-def print_url(siteurl: str, target: str) -> str:
-    """A link target as printed on paper: absolute when published, from the site root otherwise."""
-    return target if target.startswith(("http://", "https://")) else f"{siteurl}/{target}"
+
+class ThemeEnvironment(Environment):
+    """Jinja's environment with each template's globals as one flat dict, not a ChainMap: every
+    render copies them and every macro import compares their names, thousands of times a build.
+    The theme's globals are all set before the first template is loaded and never change."""
+
+    def make_globals(self, d: dict | None) -> dict:
+        return {**self.globals, **(d or {})}
 
 
-def make_env(theme: Path) -> Environment:
-    env = Environment(
+def make_env(theme: Path, settings: Settings, css: bytes) -> Environment:
+    """The theme's environment for one pipeline. Its globals are helpers and settings only, fixed
+    for the pipeline's life, so that Jinja keeps the modules of component macros imported without
+    context; what changes from build to build reaches templates through `shared_context`."""
+    env = ThemeEnvironment(
         loader=FileSystemLoader(str(theme / "templates")),
         autoescape=True,
         trim_blocks=True,
@@ -65,10 +54,17 @@ def make_env(theme: Path) -> Environment:
         undefined=StrictUndefined,
         auto_reload=False,  # a theme change starts a new pipeline; no stat() per page
     )
-    env.globals.update(url=url, KIND_NAMES=KIND_NAMES, KIND_SHORT=KIND_SHORT,
-                       INQUIRY=INQUIRY, COLUMN=COLUMN, STATUS_SLUGS=STATUS_SLUGS,
-                       LEDGER_STATUSES=LEDGER_STATUSES, bar_chart=bar_chart)
-    env.filters.update(date_cn=date_cn, status_modifier=lambda s: STATUS_MODIFIERS.get(s, "pending"))
+    siteurl = settings.site_url
+    env.globals.update(
+        url=url, routes=routes, Kind=Kind, Level=Level, EntryStatus=EntryStatus,
+        CommitmentStatus=CommitmentStatus, bar_chart=bar_chart,
+        SITENAME=settings.site_name, SITEURL=siteurl,
+        # Canonical links and link targets as printed on paper: absolute when published.
+        absolute_url=partial(routes.absolute, siteurl),
+        css_url=routes.versioned(routes.CSS_BUNDLE, css),
+        identity=identity_of(settings),
+    )
+    env.filters.update(date_cn=date_cn)
     return env
 
 
@@ -78,45 +74,27 @@ def css_bundle(theme: Path) -> bytes:
     return b"\n".join(p.read_bytes() for p in parts)
 
 
-def site_globals(site: Site, idx: Indexes, css: bytes) -> dict:
-    return {
-        "site": site,
-        "idx": idx,
-        "depts": site.departments,
-        "as_of": site.as_of,
-        "SITENAME": site.settings.site_name,
-        "SITEURL": site.settings.site_url,
-        "status_of": partial(effective_status, as_of=site.as_of),
-        "search": SearchFields(site, partial(effective_status, as_of=site.as_of)),
-        "SEARCH_PAGE": SEARCH_PAGE,
-        "print_url": partial(print_url, site.settings.site_url),
-        "css_url": f"{CSS_BUNDLE}?v={hashlib.sha256(css).hexdigest()[:10]}",
-        "identity": identity_of(site.settings),
-    }
+def shared_context(site: Site) -> dict:
+    """What every page may show besides its own context: the registry, the as-of date, and helpers
+    bound to them. A change to either rewrites every page (Pipeline.update)."""
+    status_of = partial(effective_status, as_of=site.as_of)
+    return {"depts": site.departments, "as_of": site.as_of, "status_of": status_of,
+            "search": SearchFields(site, status_of)}
 
 
-def use_site(env: Environment, shared: dict) -> None:
-    """Make one build's site data the theme's globals, and drop modules made with older ones."""
-    env.globals.update(shared)
-    for name in env.list_templates():
-        template = env.get_template(name)
-        template._module = None
-        # A flat dict instead of Jinja's ChainMap: every name a template reads is looked up here.
-        template.globals = dict(env.globals)
-
-
-def render_page(env: Environment, page: Page) -> bytes:
+def render_page(env: Environment, page: Page, shared: dict) -> bytes:
     template = env.get_template(page.template)
     absolute = page.context.get("absolute_urls", False)
     token = _PAGE.set((page.path, absolute, env.globals["SITEURL"]))
     try:
-        html = template.render({**page.context, "page_path": page.path, "page_url": page.url})
+        html = template.render({**shared, **page.context, "page_path": page.path, "page_url": page.url})
     finally:
         _PAGE.reset(token)
     return html.encode("utf-8")
 
 
-def render_output(env: Environment, page: Page | DataFile) -> bytes:
-    if isinstance(page, DataFile):
-        return page.produce(env.globals["site"], env.globals["idx"], *page.args)
-    return render_page(env, page)
+def render_output(env: Environment, output: Page | DataFile, site: Site, shared: dict) -> bytes:
+    """The bytes of one output: a page rendered with its context, or a data file produced."""
+    if isinstance(output, DataFile):
+        return output.produce(site, *output.args)
+    return render_page(env, output, shared)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jiandu.content.model import Site
-from jiandu.site.qr import QR_NAME
+from jiandu.core import routes
 
 # Builds whose summary is waiting for the finalize steps, by output folder: the generator knows the
 # records and outputs, the `finalized` signal runs after every generator and prints the line.
@@ -34,7 +34,7 @@ class Summary:
 def summarize(site: Site, paths: list[str]) -> Summary:
     pages = sum(p.endswith(".html") for p in paths)
     feeds = sum(p.endswith(".atom") for p in paths)
-    codes = sum(p.endswith(f"/{QR_NAME}") for p in paths)
+    codes = sum(p.endswith(f"/{routes.QR}") for p in paths)
     return Summary(len(site.inquiries), len(site.entries), len(site.departments),
                    pages, feeds, len(paths) - pages - feeds - codes, codes)
 

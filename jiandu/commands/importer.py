@@ -36,6 +36,7 @@ from jiandu.core import download
 from jiandu.core.problems import Problems
 from jiandu.core.settings import DEFAULTS, Settings
 from jiandu.core.source import read_markdown
+from jiandu.core.vocabulary import EntryStatus, Kind
 
 DRAFT_STATUS = "draft"
 DRAFTS = "drafts"
@@ -55,10 +56,10 @@ TEXT_CHAR_REF_RE = re.compile(CHAR_REF)
 # markdownify recurses once per element level; no real item nests this deep.
 MAX_DEPTH = 64
 
-HEADER = """\
+HEADER = f"""\
 # 由 invoke import-feed 导入的草稿，不会发布。发布前请：
 # 1. 核对正文，删除当事人的个人信息；2. 确认 departments，处理 imported.unmatched_departments；
-# 3. 填写 number（期号），把 status 改为 已受理、办理中 或 已办结；
+# 3. 填写 number（期号），把 status 改为 {EntryStatus.choices()}；
 # 4. 把文件移到 content/column/，文件名改为 年份-期号.md（例如 2017-046.md），再运行 invoke check。
 """
 
@@ -555,7 +556,7 @@ def import_feed(source: str, root: Path, settings: Settings = DEFAULTS) -> Impor
     drafts.mkdir(parents=True, exist_ok=True)
     problems = Problems()
     run = _Import(source, root, settings, registry, drafts,
-                  published=files_by_guid([content / "column"], root, problems),
+                  published=files_by_guid([content / Kind.COLUMN], root, problems),
                   existing=files_by_guid([drafts], root, problems))
     run.report.problems = [str(p) for p in problems.sorted()]
     run.report.warnings += notes

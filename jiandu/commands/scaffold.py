@@ -10,14 +10,14 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from jiandu.content.model import COLUMN, INQUIRY
 from jiandu.content.registry import Registry, load_registry
+from jiandu.core import routes
 from jiandu.core.problems import Problems
 from jiandu.core.schema import Invalid, parse_date
 from jiandu.core.source import read_markdown
+from jiandu.core.vocabulary import CommitmentStatus, EntryStatus, Kind, Level
 
 FILE_RE = re.compile(r"^(\d{4})-(\d{1,3})\.md$")
-NUMBER_WIDTH = {INQUIRY: 2, COLUMN: 3}
 
 INQUIRY_TEMPLATE = """\
 ---
@@ -43,11 +43,11 @@ segments:
       - text:
         # 承诺期限（可选）：年-月-日
         due:
-        # 状态（必填）：已兑现、推进中 或 未启动
-        status: 未启动
-        # 核实日期：状态为已兑现时必填
+        # 状态（必填）：{commitment_statuses}
+        status: {not_started}
+        # 核实日期：状态为{kept}时必填
         # checked:
-        # 佐证（可选）：专栏稿件如 column/{year}-001，或白名单内的网址
+        # 佐证（可选）：专栏稿件如 {evidence_example}，或白名单内的网址
         # evidence:
     # 来源（可选）：本环节在节目视频中的位置。at 写成 时:分:秒，链接会从这一刻开始播放；
     # 不写 url 时使用本期的 video。去掉下面各行开头的“# ”即可启用
@@ -71,17 +71,17 @@ number: {number}
 date: {date}
 # 责任部门（必填）：一个或多个部门编号或名称，见 content/departments.yml
 departments: [{department}]
-# 所在区县（可选）：区县的编号，见 content/departments.yml 中层级为“区县”的部门
+# 所在区县（可选）：区县的编号，见 content/departments.yml 中层级为“{district}”的部门
 # district:
 # 问题类别（可选）：例如 供暖、物业管理
 # category:
 # 线索来源（可选）：例如 12345热线、读者来信
 # source:
-# 办理状态（必填）：已受理、办理中 或 已办结
-status: 已受理
-# 办结日期：状态为已办结时必填，年-月-日
+# 办理状态（必填）：{entry_statuses}
+status: {accepted}
+# 办结日期：状态为{closed}时必填，年-月-日
 # resolved:
-# 跟进的问政环节（可选）：例如 inquiry/{year}-01#q1
+# 跟进的问政环节（可选）：例如 {follow_up_example}
 # follow_up:
 # 来源（可选）：刊登本件的报纸版面、节目或网页，可有多条；type 为 报纸、电视、网络 或 热线。
 # 去掉下面各行开头的“# ”即可启用
@@ -103,7 +103,12 @@ status: 已受理
 在这里写稿件正文（Markdown 格式）。当事人只写姓氏（如“王女士”），不写电话、身份证号等个人信息。
 """
 
-TEMPLATES = {INQUIRY: INQUIRY_TEMPLATE, COLUMN: COLUMN_TEMPLATE}
+TEMPLATES = {Kind.INQUIRY: INQUIRY_TEMPLATE, Kind.COLUMN: COLUMN_TEMPLATE}
+WORDS = {
+    "commitment_statuses": CommitmentStatus.choices(), "not_started": CommitmentStatus.NOT_STARTED,
+    "kept": CommitmentStatus.KEPT, "entry_statuses": EntryStatus.choices(),
+    "accepted": EntryStatus.ACCEPTED, "closed": EntryStatus.CLOSED, "district": Level.DISTRICT,
+}
 
 
 class ScaffoldError(Exception):
@@ -133,21 +138,26 @@ def used_numbers(folder: Path, year: int) -> dict[int, Path]:
     return used
 
 
-def new_record(root: Path, kind: str, on: str | date | None = None, number: int | None = None,
+def new_record(root: Path, kind: str | Kind, on: str | date | None = None, number: int | None = None,
                department: str | None = None, content: str = "content") -> Path:
     """Write a new record file for `kind` and return its path; never overwrites."""
     if kind not in TEMPLATES:
-        raise ScaffoldError(f"未知类别“{kind}”。请写 inquiry（电视问政）或 column（专栏）。")
+        raise ScaffoldError(f"未知类别“{kind}”。请写 {Kind.INQUIRY}（{Kind.INQUIRY.label}）"
+                            f"或 {Kind.COLUMN}（{Kind.COLUMN.short}）。")
+    kind = Kind(kind)
     folder = root / content / kind
     day = _date(on)
     used = used_numbers(folder, day.year)
     number = _number(number, used, root)
     dept = _department(root / content / "departments.yml", department) if department else ""
-    target = folder / f"{day.year}-{number:0{NUMBER_WIDTH[kind]}d}.md"
+    target = folder / f"{routes.edition_slug(kind, day.year, number)}.md"
     if target.exists():
         raise ScaffoldError(f"文件 {target.relative_to(root)} 已存在，不会覆盖。请换一个期号（--number）。")
     folder.mkdir(parents=True, exist_ok=True)
-    text = TEMPLATES[kind].format(year=day.year, number=number, date=day.isoformat(), department=dept)
+    examples = {"evidence_example": routes.record_key(Kind.COLUMN, day.year, 1),
+                "follow_up_example": routes.segment_key(routes.record_key(Kind.INQUIRY, day.year, 1), "q1")}
+    text = TEMPLATES[kind].format(year=day.year, number=number, date=day.isoformat(), department=dept,
+                                  **WORDS, **examples)
     with target.open("x", encoding="utf-8") as out:  # "x": fail rather than overwrite in a race
         out.write(text)
     return target

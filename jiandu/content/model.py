@@ -5,26 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from jiandu.core import routes
 from jiandu.core.settings import DEFAULTS, Settings
-
-LEVELS = ("市直部门", "区县", "区县部门", "镇街")
-COMMITMENT_STATUSES = ("已兑现", "推进中", "未启动")
-ENTRY_STATUSES = ("已受理", "办理中", "已办结")
-OVERDUE = "逾期"
-INQUIRY, COLUMN = "inquiry", "column"
-# How a case moves between the hotline or the bureau and departments (see `Hop`).
-ASSIGN, TRANSFER, RETURN, CLAIM, SUPERVISE, CLOSE = "交办", "转办", "退回", "认领", "督办", "办结"
-ROUTING_ACTIONS = (ASSIGN, TRANSFER, RETURN, CLAIM, SUPERVISE, CLOSE)
-SOURCE_TYPES = ("报纸", "电视", "网络", "热线")
-KIND_NAMES = {INQUIRY: "电视问政", COLUMN: "民生无小事、件件有人管"}
-KIND_SHORT = {INQUIRY: "问政", COLUMN: "专栏"}
+from jiandu.core.vocabulary import (
+    CommitmentStatus,
+    EntryStatus,
+    Kind,
+    Level,
+    RoutingAction,
+    SourceType,
+    edition,
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Department:
     id: str
     name: str
-    level: str
+    level: Level
     short: str | None = None
     parent: str | None = None
     domains: tuple[str, ...] = ()
@@ -39,7 +37,7 @@ class Department:
 
     @property
     def url(self) -> str:
-        return f"departments/{self.id}/"
+        return routes.department(self.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,12 +47,13 @@ class Link:
     target: str
     url: str  # site-relative for records, absolute for external links
     external: bool = False
+    ref: routes.Ref | None = None  # the record or segment, for internal links
 
 
 @dataclass(frozen=True, slots=True)
 class StatusChange:
     date: date
-    status: str
+    status: EntryStatus | CommitmentStatus
     note: str | None = None
 
 
@@ -62,7 +61,7 @@ class StatusChange:
 class Source:
     """Where a record or a segment was reported: a newspaper page, a moment in a broadcast…"""
 
-    type: str  # one of SOURCE_TYPES
+    type: SourceType
     title: str  # the newspaper, programme, web page or hotline
     date: date | None = None
     page: str | None = None  # newspaper page, e.g. "A3"
@@ -85,14 +84,14 @@ class Hop:
     date: date
     sender: Party
     receiver: Party
-    action: str  # one of ROUTING_ACTIONS
+    action: RoutingAction
     note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Commitment:
     text: str
-    status: str
+    status: CommitmentStatus  # as stated: never OVERDUE
     due: date | None = None
     checked: date | None = None
     evidence: Link | None = None
@@ -118,14 +117,14 @@ class Alias:
 
     @property
     def output_path(self) -> str:
-        return self.url + "index.html" if self.url.endswith("/") else self.url
+        return routes.output_path(self.url)
 
 
 @dataclass(frozen=True, slots=True)
 class Record:
     """What both kinds share: identity, edition, dates and rendered body."""
 
-    kind: str
+    kind: Kind
     year: int
     number: int
     title: str
@@ -140,17 +139,17 @@ class Record:
     updated: date = field(init=False, compare=False)  # date, or the latest history item or hop
 
     def __post_init__(self):
-        object.__setattr__(self, "key", record_key(self.kind, self.year, self.number))
+        object.__setattr__(self, "key", routes.record_key(self.kind, self.year, self.number))
         latest = max(self.update_dates(), default=self.date)
         object.__setattr__(self, "updated", max(latest, self.date))
 
     @property
     def url(self) -> str:
-        return self.key + "/"
+        return routes.record(self.key)
 
     @property
     def edition(self) -> str:
-        return f"{self.year}年第{self.number}期"
+        return edition(self.year, self.number)
 
     def history_items(self) -> tuple[StatusChange, ...]:
         return ()
@@ -176,7 +175,7 @@ class Inquiry(Record):
 @dataclass(frozen=True, slots=True)
 class ColumnEntry(Record):
     departments: tuple[str, ...] = ()
-    status: str = "已受理"
+    status: EntryStatus = EntryStatus.ACCEPTED
     district: str | None = None
     category: str | None = None
     source: str | None = None
@@ -202,8 +201,3 @@ class Site:
     as_of: date
     settings: Settings = field(default=DEFAULTS, compare=False)
     editions: tuple = ()  # archived editions (editions.Edition), oldest first
-
-
-def record_key(kind: str, year: int, number: int) -> str:
-    width = 2 if kind == INQUIRY else 3
-    return f"{kind}/{year}-{number:0{width}d}"

@@ -12,15 +12,14 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from jiandu.content.model import LEVELS, Department
+from jiandu.content.model import Department
 from jiandu.core.problems import Problems
 from jiandu.core.schema import Choice, Context, Custom, Date, Invalid, ListOf, Schema, Struct, Text, Url
 from jiandu.core.source import read_yaml_file
+from jiandu.core.vocabulary import Level
 
 ID_RE = re.compile(r"^[a-z0-9-]+$")
 RESERVED_IDS = {"page", "feed", "index", "all", "level", "by"}
-DISTRICT = "区县"
-NEEDS_PARENT = ("区县部门", "镇街")
 
 
 @lru_cache(maxsize=1)
@@ -51,7 +50,7 @@ DEPARTMENT_SCHEMA = Schema([
     ("id", Custom("编号", required=True, func=_department_id)),
     ("name", Text("全称", required=True)),
     ("short", Text("简称")),
-    ("level", Choice("层级", required=True, options=LEVELS)),
+    ("level", Choice("层级", required=True, options=tuple(Level))),
     ("parent", Text("所属区县")),
     ("domains", ListOf("执法领域", item=Text("执法领域"), single_ok=True)),
     ("aliases", ListOf("别名", item=Text("别名"), single_ok=True)),
@@ -140,7 +139,7 @@ def load_registry(file: Path, shown: str, problems: Problems) -> Registry:
 
 def _department(row: dict) -> Department:
     return Department(
-        id=row["id"], name=row["name"], level=row["level"] or "", short=row["short"],
+        id=row["id"], name=row["name"], level=row["level"], short=row["short"],
         parent=row["parent"], domains=tuple(row["domains"] or ()),
         aliases=tuple(row["aliases"] or ()), website=row["website"], until=row["until"],
         successor=row["successor"],
@@ -179,7 +178,7 @@ def _as_list(value) -> list:
 
 def _check_links(rows: list[dict], registry: Registry, shown: str, problems: Problems) -> None:
     for row in rows:
-        if row["level"] in NEEDS_PARENT and not row["parent"]:
+        if row["level"] and row["level"].needs_parent and not row["parent"]:
             problems.add(shown, row["_at"]("level"),
                          f"部门 {row['id']} 的层级为{row['level']}，缺少 parent（所属区县）。")
         if row["parent"]:
@@ -195,12 +194,12 @@ def _check_links(rows: list[dict], registry: Registry, shown: str, problems: Pro
 
 def _check_parent(row: dict, registry: Registry, shown: str, problems: Problems) -> None:
     parent = registry.by_id.get(row["parent"])
-    if row["level"] not in NEEDS_PARENT:
+    if not (row["level"] and row["level"].needs_parent):
         problems.add(shown, row["_at"]("parent"), f"层级为{row['level']}的部门不应填写 parent。",
-                     "只有区县部门和镇街需要填写所属区县。")
-    elif parent is None or parent.level != DISTRICT:
+                     f"只有{Level.DISTRICT_DEPARTMENT}和{Level.TOWN}需要填写所属区县。")
+    elif parent is None or parent.level != Level.DISTRICT:
         near = registry.suggest(row["parent"])
-        hint = f"是否指 {near.label} ({near.id})？" if near and near.level == DISTRICT else ""
+        hint = f"是否指 {near.label} ({near.id})？" if near and near.level == Level.DISTRICT else ""
         problems.add(shown, row["_at"]("parent"),
                      f"parent（所属区县）“{row['parent']}”不是名录中的区县。", hint)
 

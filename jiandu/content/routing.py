@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from jiandu.content.model import CLOSE, ROUTING_ACTIONS, Department, Hop, Party
+from jiandu.content.model import Department, Hop, Party
 from jiandu.content.registry import Registry, normalize_name
 from jiandu.core.problems import Problems
 from jiandu.core.schema import Choice, Context, Custom, Date, Invalid, Schema, Text
+from jiandu.core.vocabulary import EntryStatus, RoutingAction
 
-CLOSED = "已办结"
+CLOSE, CLOSED = RoutingAction.CLOSE, EntryStatus.CLOSED
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ HOP_SCHEMA = Schema([
     ("date", Date("日期", required=True)),
     ("from", Custom("发出方", required=True, func=_party)),
     ("to", Custom("接收方", required=True, func=_party)),
-    ("action", Choice("流转方式", required=True, options=ROUTING_ACTIONS)),
+    ("action", Choice("流转方式", required=True, options=tuple(RoutingAction))),
     ("note", Text("说明")),
 ])
 

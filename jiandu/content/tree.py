@@ -16,12 +16,6 @@ from jiandu.content.edition_index import load_editions
 from jiandu.content.guards import KINDS as GUARD_KINDS
 from jiandu.content.guards import WORD_LIST, guard_source, guard_yaml, load_word_list
 from jiandu.content.model import (
-    COLUMN,
-    COMMITMENT_STATUSES,
-    ENTRY_STATUSES,
-    INQUIRY,
-    KIND_NAMES,
-    SOURCE_TYPES,
     Alias,
     ColumnEntry,
     Commitment,
@@ -32,11 +26,11 @@ from jiandu.content.model import (
     Site,
     Source,
     StatusChange,
-    record_key,
 )
-from jiandu.content.registry import DISTRICT, Registry, load_registry
+from jiandu.content.registry import Registry, load_registry
 from jiandu.content.routing import HOP_SCHEMA, Lookups, check_routing, closing_date, ends_closed, hops_of
 from jiandu.content.sanitize import render_body
+from jiandu.core import routes
 from jiandu.core.problems import ContentError, Problem, Problems
 from jiandu.core.schema import (
     Bool,
@@ -54,11 +48,11 @@ from jiandu.core.schema import (
 )
 from jiandu.core.settings import DEFAULTS, Settings, as_of_date
 from jiandu.core.source import SourceFile, read_markdown, read_yaml_file
+from jiandu.core.vocabulary import CommitmentStatus, EntryStatus, Kind, Level, RoutingAction, SourceType
 
 ALIAS_SEGMENT_RE = re.compile(r"^[A-Za-z0-9._~-]+$")
 PAGE_SUFFIX_RE = re.compile(r"\.html?$")
 FILE_SUFFIX_RE = re.compile(r"\.[A-Za-z0-9]{1,5}$")
-REF_RE = re.compile(r"^(inquiry|column)/(\d{4})-(\d{1,3})(?:#([A-Za-z0-9_-]+))?$")
 MOMENT_RE = re.compile(r"^(\d{1,2}):([0-5]\d):([0-5]\d)$")
 
 
@@ -70,8 +64,8 @@ def _district(value, ctx: Context) -> str:
     registry = ctx.lookups.registry
     dept_id = registry.lookup(value)
     dept = registry.by_id.get(dept_id)
-    if dept and dept.level != DISTRICT:
-        ids = "、".join(d.id for d in registry if d.level == DISTRICT)
+    if dept and dept.level != Level.DISTRICT:
+        ids = "、".join(d.id for d in registry if d.level == Level.DISTRICT)
         raise Invalid(f"“{value}”不是区县。", f"district 应填写区县的编号：{ids}。")
     return dept_id
 
@@ -81,19 +75,17 @@ def _reference(value, ctx: Context) -> Link:
     text = str(value).strip()
     if text.startswith(("http://", "https://")):
         return Link(Url("").convert(text, ctx, ()), text, external=True)
-    match = REF_RE.match(text)
-    if not match:
+    ref = routes.parse_ref(text)
+    if ref is None:
         raise Invalid(f"链接“{text}”格式无效。",
                       "请写成 column/2017-045、inquiry/2017-03#q1 或以 https:// 开头的网址。")
-    kind, year, number, anchor = match.groups()
-    target = record_key(kind, int(year), int(number)) + (f"#{anchor}" if anchor else "")
-    return Link(target, target.replace("#", "/#", 1) if anchor else target + "/")
+    return Link(ref.target, ref.url, ref=ref)
 
 
 def _follow_up(value, ctx: Context) -> Link:
     """A follow-up names one segment of a session, so that the trail works both ways."""
     link = _reference(value, ctx)
-    if link.external or not link.target.startswith(f"{INQUIRY}/") or "#" not in link.target:
+    if link.external or link.ref.kind != Kind.INQUIRY or link.ref.anchor is None:
         raise Invalid(f"follow_up“{value}”应指向某期电视问政的一个环节。",
                       "例如 inquiry/2017-03#q1（q1 为该期第一个环节）。")
     return link
@@ -131,7 +123,7 @@ def _moment(value, ctx: Context) -> str:
 
 # A published report of a record or a segment: kept as data, shown as a citation line.
 SOURCE_SCHEMA = Schema([
-    ("type", Choice("类型", required=True, options=SOURCE_TYPES)),
+    ("type", Choice("类型", required=True, options=tuple(SourceType))),
     ("title", Text("名称", required=True)),
     ("date", Date("日期")),
     ("page", Text("版面")),
@@ -153,10 +145,10 @@ def _history_schema(statuses: tuple[str, ...]) -> ListOf:
 COMMITMENT_SCHEMA = Schema([
     ("text", Text("承诺内容", required=True)),
     ("due", Date("承诺期限")),
-    ("status", Choice("状态", required=True, options=COMMITMENT_STATUSES)),
+    ("status", Choice("状态", required=True, options=CommitmentStatus.stated())),
     ("checked", Date("核实日期")),
     ("evidence", Custom("佐证", func=_reference)),
-    ("history", _history_schema(COMMITMENT_STATUSES)),
+    ("history", _history_schema(CommitmentStatus.stated())),
 ])
 
 SEGMENT_SCHEMA = Schema([
@@ -200,23 +192,23 @@ COMMON_FIELDS = [
 ]
 
 SCHEMAS = {
-    INQUIRY: Schema(COMMON_FIELDS + [
+    Kind.INQUIRY: Schema(COMMON_FIELDS + [
         ("program", Text("栏目名称")),
         ("video", Url("视频网址")),
         ("segments", ListOf("问政环节", required=True, min_items=1,
                             item=Struct("问政环节", schema=SEGMENT_SCHEMA))),
     ]),
-    COLUMN: Schema(COMMON_FIELDS + [
+    Kind.COLUMN: Schema(COMMON_FIELDS + [
         ("departments", ListOf("责任部门", required=True, min_items=1, single_ok=True,
                                item=Custom("责任部门", func=_department))),
         ("district", Custom("所在区县", func=_district)),
         ("category", Text("问题类别")),
         ("source", Text("线索来源")),
-        ("status", Choice("办理状态", required=True, options=ENTRY_STATUSES, hints={
-            "draft": "这是导入的草稿：请核对内容，把 status 改为 已受理、办理中 或 已办结 后再发布。"})),
+        ("status", Choice("办理状态", required=True, options=EntryStatus.stated(), hints={
+            "draft": f"这是导入的草稿：请核对内容，把 status 改为 {EntryStatus.choices()} 后再发布。"})),
         ("resolved", Date("办结日期")),
         ("follow_up", Custom("跟进的问政环节", func=_follow_up)),
-        ("history", _history_schema(ENTRY_STATUSES)),
+        ("history", _history_schema(EntryStatus.stated())),
         ("routing", ListOf("流转记录", item=Struct("流转记录", schema=HOP_SCHEMA))),
         ("imported", Struct("导入来源", schema=IMPORTED_SCHEMA)),
     ]),
@@ -234,14 +226,16 @@ def _anchor_id(value) -> str:
 class Parsed:
     """One file after stage one: converted values, kept with the file for stage two's messages."""
 
-    kind: str
+    kind: Kind
     source: SourceFile
     values: dict
 
     @property
     def key(self) -> str | None:
         v = self.values
-        return record_key(self.kind, v["date"].year, v["number"]) if v["date"] and v["number"] else None
+        if not (v["date"] and v["number"]):
+            return None
+        return routes.record_key(self.kind, v["date"].year, v["number"])
 
     def line(self, *key) -> int:
         return self.source.meta.line(key)
@@ -294,7 +288,7 @@ class ContentTree:
             self.registry_problems, self.registry_stamp = problems.items, stamp
             self.files = {}  # department references resolve against the registry: read all again
         current = {f"{prefix}/{kind}/{name}": (kind, self.folder / kind / name)
-                   for kind in (INQUIRY, COLUMN) for name in _markdown_names(self.folder / kind)}
+                   for kind in Kind for name in _markdown_names(self.folder / kind)}
         gone = set(self.files) - set(current)
         for path in gone:
             del self.files[path]
@@ -359,7 +353,7 @@ def read_files(files: list[tuple[str, str, Path]], registry: Registry, settings:
     return dict(run_split(one, files, progress=progress, label="读取"))
 
 
-def read_file(kind: str, file: Path, shown: str, registry: Registry, settings: Settings) -> FileResult:
+def read_file(kind: Kind, file: Path, shown: str, registry: Registry, settings: Settings) -> FileResult:
     problems = Problems()
     stamp = _stamp(file)
     parsed = _parse_file(kind, file, shown, Lookups(registry, settings.routing_origins), problems)
@@ -368,7 +362,7 @@ def read_file(kind: str, file: Path, shown: str, registry: Registry, settings: S
     record = None
     if parsed and not problems:
         body = render_body(parsed.source.body)
-        record = _inquiry(parsed, body, settings) if kind == INQUIRY else _entry(parsed, body)
+        record = _inquiry(parsed, body, settings) if kind == Kind.INQUIRY else _entry(parsed, body)
     if parsed:
         parsed.release()
     return FileResult(stamp, parsed, problems.items, record)
@@ -384,7 +378,7 @@ def _parse_file(kind, file, shown, lookups: Lookups, problems: Problems) -> Pars
     ctx = Context(shown, source.meta, problems, lookups)
     values = ctx.validate(SCHEMAS[kind], source.meta.data)
     item = Parsed(kind, source, values)
-    if kind == INQUIRY:
+    if kind == Kind.INQUIRY:
         _check_inquiry(item, problems)
     else:
         _check_entry(item, problems)
@@ -402,22 +396,26 @@ def _check_inquiry(item: Parsed, problems: Problems) -> None:
                          "同一期内每个环节的 id 必须不同。")
         seen[seg["id"]] = seg["_line"]
         for c in seg["commitments"] or []:
-            if c["status"] == "已兑现" and not _written(item, c, "checked"):
+            if c["status"] == CommitmentStatus.KEPT and not _written(item, c, "checked"):
                 problems.add(item.source.path, c["_line"],
-                             "状态为已兑现的承诺必须填写 checked（核实日期）。",
+                             f"状态为{CommitmentStatus.KEPT}的承诺必须填写 checked（核实日期）。",
                              "请填写核实兑现情况的日期，例如 checked: 2017-06-30。")
             _check_history(item, c, problems)
 
 
 def _check_entry(item: Parsed, problems: Problems) -> None:
     v, path = item.values, item.source.path
-    if v["status"] == "已办结" and not _written(item, v, "resolved") and not ends_closed(v["routing"]):
+    closed = v["status"] == EntryStatus.CLOSED
+    if closed and not _written(item, v, "resolved") and not ends_closed(v["routing"]):
         if v["routing"]:
             problems.add(path, item.line("status"),
-                         "状态为已办结时，流转记录应以“办结”结束，或填写 resolved（办结日期）。",
-                         "请在 routing 末尾补记 action: 办结 的一条，或填写 resolved: 2017-05-20。")
+                         f"状态为{EntryStatus.CLOSED}时，流转记录应以“{RoutingAction.CLOSE}”结束，"
+                         "或填写 resolved（办结日期）。",
+                         f"请在 routing 末尾补记 action: {RoutingAction.CLOSE} 的一条，"
+                         "或填写 resolved: 2017-05-20。")
         else:
-            problems.add(path, item.line("status"), "状态为已办结时必须填写 resolved（办结日期）。",
+            problems.add(path, item.line("status"),
+                         f"状态为{EntryStatus.CLOSED}时必须填写 resolved（办结日期）。",
                          "例如 resolved: 2017-05-20。")
     if v["resolved"] and v["date"] and v["resolved"] < v["date"]:
         problems.add(path, item.line("resolved"),
@@ -430,7 +428,7 @@ def _check_sources(item: Parsed, problems: Problems) -> None:
     """A moment needs a video to open at: the source's own url, or the session's video."""
     video = item.values.get("video")
     groups = [item.values["sources"]] + [s["sources"] for s in item.values.get("segments") or []]
-    hint = "请在该来源中填写 url，或在本期填写 video。" if item.kind == INQUIRY else "请在该来源中填写 url。"
+    hint = "请在该来源中填写 url" + ("，或在本期填写 video。" if item.kind == Kind.INQUIRY else "。")
     for source in (s for group in groups for s in group or []):
         if source["at"] and not source["url"] and not video:
             problems.add(item.source.path, item.line(*source["_key"], "at"),
@@ -475,7 +473,7 @@ def _check_editions(parsed: list[Parsed], problems: Problems) -> None:
             other = first[key]
             problems.add(item.source.path, item.line("number"),
                          f"{item.values['date'].year}年第{item.values['number']}期"
-                         f"{KIND_NAMES[item.kind]}重复。",
+                         f"{item.kind.label}重复。",
                          f"已在 {other.source.path}:{other.line('number')} 使用；请核对期号。")
         else:
             first[key] = item
@@ -484,8 +482,8 @@ def _check_editions(parsed: list[Parsed], problems: Problems) -> None:
 def _check_links(parsed: list[Parsed], problems: Problems) -> None:
     targets = {item.key for item in parsed if item.key}
     for item in parsed:
-        if item.kind == INQUIRY:
-            targets |= {f"{item.key}#{s['id']}" for s in item.values["segments"] or [] if item.key}
+        if item.kind == Kind.INQUIRY and item.key:
+            targets |= {routes.segment_key(item.key, s["id"]) for s in item.values["segments"] or []}
     for item in parsed:
         for key, link in _links_of(item):
             if link and not link.external and link.target not in targets:
@@ -495,7 +493,7 @@ def _check_links(parsed: list[Parsed], problems: Problems) -> None:
 
 def _check_aliases(parsed: list[Parsed], problems: Problems) -> None:
     """An old URL may not be any record's current URL, nor the old URL of two records."""
-    current = {f"{item.key}/": item for item in parsed if item.key}
+    current = {routes.record(item.key): item for item in parsed if item.key}
     claimed: dict[str, tuple[Parsed, int]] = {}
     for item in parsed:
         for i, url in enumerate(item.values["aliases"] or []):
@@ -516,7 +514,7 @@ def _check_aliases(parsed: list[Parsed], problems: Problems) -> None:
 
 
 def _links_of(item: Parsed):
-    if item.kind == COLUMN:
+    if item.kind == Kind.COLUMN:
         yield ("follow_up",), item.values["follow_up"]
         return
     for i, seg in enumerate(item.values["segments"] or []):
@@ -526,15 +524,15 @@ def _links_of(item: Parsed):
 
 def _nearest_target(target: str, targets: set[str]) -> str:
     """Same kind and year, nearest edition number (and segment); else the closest spelling."""
-    base, _, anchor = target.partition("#")
-    prefix = base[: base.rindex("-") + 1]
-    same_year = sorted(t for t in targets if t.startswith(prefix) and ("#" in t) == bool(anchor))
-    if anchor and any(t.startswith(base + "#") for t in same_year):
-        same_year = [t for t in same_year if t.startswith(base + "#")]
+    wanted = routes.parse_key(target)
+    same_year = [ref for t in targets if (ref := routes.parse_key(t))
+                 and (ref.kind, ref.year) == (wanted.kind, wanted.year)
+                 and (ref.anchor is None) == (wanted.anchor is None)]
+    if wanted.anchor and any(ref.number == wanted.number for ref in same_year):
+        same_year = [ref for ref in same_year if ref.number == wanted.number]
     if same_year:
-        number = int(base[len(prefix):])
-        best = min(same_year, key=lambda t: (abs(int(t[len(prefix):].split("#")[0]) - number), t))
-        return f"是否指 {best}？"
+        best = min(same_year, key=lambda ref: (abs(ref.number - wanted.number), ref.target))
+        return f"是否指 {best.target}？"
     return "请检查类别、年份和期号。"
 
 
@@ -544,8 +542,8 @@ def _assemble(records: list[Record], registry: Registry, settings: Settings, edi
     latest = max((r.date for r in records), default=None)
     return Site(
         departments=dict(sorted(registry.by_id.items())),
-        inquiries=tuple(sorted((r for r in records if r.kind == INQUIRY), key=order)),
-        entries=tuple(sorted((r for r in records if r.kind == COLUMN), key=order)),
+        inquiries=tuple(sorted((r for r in records if r.kind == Kind.INQUIRY), key=order)),
+        entries=tuple(sorted((r for r in records if r.kind == Kind.COLUMN), key=order)),
         as_of=as_of_date(settings, fallback=latest),
         settings=settings,
         editions=editions,

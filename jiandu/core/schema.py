@@ -89,15 +89,17 @@ class Bool(Field):
 
 @dataclass
 class Choice(Field):
+    """One of `options`, returned as the option itself (e.g. a vocabulary enum member)."""
+
     options: tuple[str, ...] = ()
     hints: dict = field(default_factory=dict)  # value -> what to tell staff instead
 
     def convert(self, value, ctx, key):
         text = Text.convert(self, value, ctx, key)
-        if text not in self.options:
-            raise Invalid(f"取值“{text}”无效。",
-                          self.hints.get(text, f"可选值：{'、'.join(self.options)}。"))
-        return text
+        for option in self.options:
+            if option == text:
+                return option
+        raise Invalid(f"取值“{text}”无效。", self.hints.get(text, f"可选值：{'、'.join(self.options)}。"))
 
 
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)

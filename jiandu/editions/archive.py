@@ -26,8 +26,10 @@ from urllib.parse import quote
 
 from jiandu.build import manifest as manifests
 from jiandu.content.edition_index import ARCHIVES, Edition, Package, load_editions, save_editions
+from jiandu.core import routes
 from jiandu.core.problems import Problems
 from jiandu.core.settings import Settings
+from jiandu.core.vocabulary import Kind
 from jiandu.editions.permalinks import lost_paths
 
 CONTENT_TYPES = {  # fixed here rather than read from the system, so that packages do not vary
@@ -135,9 +137,7 @@ def build_at_ref(repo: Path, ref: str, output: Path) -> Source:
 
 def public_url(site_url: str, path: str) -> str:
     """The address a file is served at: directory URLs for index.html."""
-    if path == "index.html" or path.endswith("/index.html"):
-        path = path[: -len("index.html")]
-    return f"{site_url.rstrip('/')}/{quote(path, safe='/')}"
+    return routes.absolute(site_url.rstrip("/"), quote(routes.url_of(path), safe="/"))
 
 
 def content_type(path: str) -> str:
@@ -146,10 +146,10 @@ def content_type(path: str) -> str:
 
 def site_counts(site: Path) -> tuple[int, int, int]:
     """(sessions, entries, departments), read from the edition's own open data."""
-    records = json.loads((site / "data/records.json").read_text(encoding="utf-8"))
-    departments = json.loads((site / "data/departments.json").read_text(encoding="utf-8"))
-    sessions = sum(1 for r in records if r["kind"] == "inquiry")
-    return sessions, sum(1 for r in records if r["kind"] == "column"), len(departments)
+    records = json.loads((site / routes.data_file("records", "json")).read_text(encoding="utf-8"))
+    departments = json.loads((site / routes.data_file("departments", "json")).read_text(encoding="utf-8"))
+    sessions = sum(1 for r in records if r["kind"] == Kind.INQUIRY)
+    return sessions, sum(1 for r in records if r["kind"] == Kind.COLUMN), len(departments)
 
 
 def write_bag(site: Path, target: Path, name: str, info: dict[str, str], epoch: int) -> None:

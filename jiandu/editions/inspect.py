@@ -27,9 +27,11 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
-from jiandu.content.model import COLUMN, INQUIRY, KIND_NAMES, Department, Record, Site
+from jiandu.content.model import Department, Record, Site
+from jiandu.core import routes
 from jiandu.core.identity import ICP_LOOKUP, SITE_CODE_RE, identity_of, missing_identity, setting_lines
 from jiandu.core.settings import Settings, UpdateDays
+from jiandu.core.vocabulary import Kind
 from jiandu.editions.linkcheck import LinkResult, check_links
 from jiandu.site.indexes import Indexes
 from jiandu.site.metadata import public_base
@@ -131,7 +133,7 @@ class BuiltPage:
 
     @property
     def url(self) -> str:
-        return self.path.removesuffix("index.html")
+        return routes.url_of(self.path)
 
     @property
     def noindex(self) -> bool:
@@ -157,7 +159,7 @@ def read_page(output: Path, path: str, plan: Page | None) -> BuiltPage:
 
 def read_pages(output: Path, plan: dict[str, Page]) -> dict[str, BuiltPage]:
     files = sorted(p.relative_to(output).as_posix() for p in output.rglob("*.html"))
-    return {f: read_page(output, f, plan.get(f)) for f in files if not f.startswith("pagefind/")}
+    return {f: read_page(output, f, plan.get(f)) for f in files if not f.startswith(routes.PAGEFIND)}
 
 
 # ---- where things are written ----------------------------------------------------------------
@@ -247,9 +249,9 @@ def derived_links(identity: dict, sources: Sources) -> dict[str, tuple[str, int]
 # ---- the checks ------------------------------------------------------------------------------
 
 def freshness(site: Site, idx: Indexes, sources: Sources, days: UpdateDays) -> list[Finding]:
-    records = {INQUIRY: list(site.inquiries), COLUMN: list(site.entries)}
-    checks = [("首页", "", "home", records[INQUIRY] + records[COLUMN])]
-    checks += [(f"{KIND_NAMES[k]}列表", f"{k}/", k, records[k]) for k in (INQUIRY, COLUMN)]
+    records = {Kind.INQUIRY: list(site.inquiries), Kind.COLUMN: list(site.entries)}
+    checks = [("首页", routes.HOME, "home", records[Kind.INQUIRY] + records[Kind.COLUMN])]
+    checks += [(f"{k.label}列表", routes.kind_index(k), k, records[k]) for k in Kind]
     out = []
     for label, url, key, shown in checks:
         if not shown:
@@ -279,11 +281,12 @@ def department_ages(site: Site, idx: Indexes) -> list[DepartmentAge]:
 
 def empty_columns(site: Site, idx: Indexes, sources: Sources, ages: list[DepartmentAge]) -> list[Finding]:
     out = []
-    for kind in (INQUIRY, COLUMN):
+    for kind in Kind:
         if not idx.by_year[kind]:
             out.append(Finding(f"{sources.content}/{kind}/", 1, BLOCKING, EMPTY,
-                               f"{KIND_NAMES[kind]}栏目没有任何记录。",
-                               "空白栏目是政府网站检查的否决项。请至少发布一期。", (f"{kind}/",)))
+                               f"{kind.label}栏目没有任何记录。",
+                               "空白栏目是政府网站检查的否决项。请至少发布一期。",
+                               (routes.kind_index(kind),)))
     for age in ages:
         dept = age.department
         if age.newest or dept.until:
@@ -311,9 +314,9 @@ def expired_departments(site: Site, pages: dict[str, BuiltPage], output: Path,
                                f"已撤销的部门“{dept.name}”没有写明承接部门，页面上的撤销说明无法指向承接部门。",
                                "请在登记表中为它填写 successor（承接部门的编号）。", (dept.url,)))
             continue
-        page = pages.get(f"{dept.url}index.html")
-        notice = _notice(output / f"{dept.url}index.html") if page else None
-        successor = f"departments/{dept.successor}/"
+        page = pages.get(routes.output_path(dept.url))
+        notice = _notice(output / routes.output_path(dept.url)) if page else None
+        successor = routes.department(dept.successor)
         if not notice or "撤销" not in notice[0] or successor not in notice[1]:
             path, at = sources.template_line("department.html", "jd-notice")
             out.append(Finding(path, at, BLOCKING, EXPIRED,
@@ -328,7 +331,7 @@ def _notice(file: Path) -> tuple[str, set[str]] | None:
     if tag is None:
         return None
     page = file.parent.name
-    targets = {posixpath.normpath(posixpath.join("departments", page, a["href"])) + "/"
+    targets = {posixpath.normpath(posixpath.join(routes.department(page), a["href"])) + "/"
                for a in tag.find_all("a", href=True)}
     return tag.get_text(), targets
 
@@ -474,10 +477,10 @@ def _internal(page_path: str, address: str, base: str) -> tuple[str, str] | None
 
 def _missing(output: Path, pages: dict[str, BuiltPage], target: tuple[str, str]) -> str | None:
     path, fragment = target
-    file = path + "index.html" if path == "" or path.endswith("/") else path
+    file = routes.output_path(path)
     if not (output / file).is_file():
-        if (output / file / "index.html").is_file():
-            file = f"{file}/index.html"
+        if (output / routes.output_path(file + "/")).is_file():
+            file = routes.output_path(file + "/")
         else:
             return "指向不存在的页面或文件"
     if fragment and file in pages and fragment not in pages[file].ids:

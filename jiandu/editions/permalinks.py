@@ -8,26 +8,23 @@ that would disappear.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from jiandu.build import manifest as manifests
-from jiandu.build.render import CSS_BUNDLE
 from jiandu.content.edition_index import ARCHIVES, Edition
 from jiandu.content.model import Site
+from jiandu.core import routes
 from jiandu.core.problems import Problems
 from jiandu.site.indexes import Indexes, build_indexes
 from jiandu.site.pages import site_pages
 
 GUARDED_SUFFIXES = (".html", ".htm", ".atom", ".xml", ".txt")
-# Later pages of a paginated list move when records are added: not an address to keep.
-PAGINATED = re.compile(r"(^|/)page/\d+/index\.html$")
-RECORD_PAGE = re.compile(r"^(inquiry|column)/(\d{4})-(\d+)/index\.html$")
 
 
 def guarded(path: str) -> bool:
     """Addresses that must not disappear: pages, feeds and open data, not search-index internals."""
-    return (path.endswith(GUARDED_SUFFIXES) or path.startswith("data/")) and not PAGINATED.search(path)
+    # Later pages of a paginated list move when records are added: not an address to keep.
+    return (path.endswith(GUARDED_SUFFIXES) or path.startswith(routes.DATA)) and not routes.later_page(path)
 
 
 def lost_paths(before: list[str], now: set[str]) -> list[str]:
@@ -37,7 +34,7 @@ def lost_paths(before: list[str], now: set[str]) -> list[str]:
 def planned_paths(site: Site, idx: Indexes | None = None) -> set[str]:
     """Every file a build of `site` writes, without rendering anything."""
     idx = idx or build_indexes(site)
-    return {o.path for o in site_pages(site, idx)} | {CSS_BUNDLE, manifests.MANIFEST}
+    return {o.path for o in site_pages(site, idx)} | {routes.CSS_BUNDLE, routes.MANIFEST}
 
 
 def address_problems(site: Site, root: Path, idx: Indexes | None = None) -> Problems:
@@ -61,9 +58,9 @@ def last_edition_problems(site: Site, root: Path, now: set[str]) -> Problems:
                      "该文件由 invoke archive 生成并应随 editions.json 一起提交；请从 git 历史中恢复。")
         return problems
     published = old.by_path()
-    appeared = sorted(p for p in now if RECORD_PAGE.match(p) and p not in published)
+    appeared = sorted(p for p in now if routes.record_page(p) and p not in published)
     for path in lost_paths([f.path for f in old.files], now):
-        url = "/" + path.removesuffix("index.html")
+        url = "/" + routes.url_of(path)
         problems.add(shown, old.line_of(path),
                      f"网址 {url} 在上一归档版本 {last.label} 中已发布，按现在的内容生成后将不再存在。",
                      _suggest(path, appeared, site))
@@ -72,15 +69,13 @@ def last_edition_problems(site: Site, root: Path, now: set[str]) -> Problems:
 
 def _suggest(path: str, appeared: list[str], site: Site) -> str:
     """If a record of the same kind and year got a new address, name the file that should keep the old one."""
-    old = RECORD_PAGE.match(path)
+    old = routes.record_page(path)
     if old:
-        kind, year, number = old.group(1), old.group(2), int(old.group(3))
-        candidates = [m for p in appeared if (m := RECORD_PAGE.match(p)) and m.group(1) == kind
-                      and m.group(2) == year]
+        candidates = [ref for p in appeared if (ref := routes.record_page(p))
+                      and (ref.kind, ref.year) == (old.kind, old.year)]
         if candidates:
-            best = min(candidates, key=lambda m: (abs(int(m.group(3)) - number), m.group(3)))
-            key = f"{kind}/{year}-{best.group(3)}"
-            record = next(r for r in (*site.inquiries, *site.entries) if r.key == key)
-            return (f"若该记录已改为 {key}，请在 {record.path} 的 front matter 中加入 "
-                    f"aliases: [{path.removesuffix('index.html')}]。")
+            best = min(candidates, key=lambda ref: (abs(ref.number - old.number), ref.number))
+            record = next(r for r in (*site.inquiries, *site.entries) if r.key == best.key)
+            return (f"若该记录已改为 {best.key}，请在 {record.path} 的 front matter 中加入 "
+                    f"aliases: [{routes.url_of(path)}]。")
     return "已发布的网址不能消失：请恢复该页面，或在接替它的记录中用 aliases 填写这个旧网址。"

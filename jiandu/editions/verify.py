@@ -32,7 +32,7 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 from jiandu.build import manifest as manifests
 from jiandu.content.edition_index import ARCHIVES, load_editions
-from jiandu.core import download
+from jiandu.core import download, routes
 from jiandu.core.problems import Problems
 from jiandu.editions.archive import ArchiveError, build_at_ref, public_url
 
@@ -207,7 +207,7 @@ class _Site:
         if not parts.path.startswith(self.root.path):
             return None
         path = unquote(parts.path[len(self.root.path):])
-        return path + "index.html" if path == "" or path.endswith("/") else path
+        return routes.output_path(path)
 
     def fetch(self, path: str, size: int = 0) -> Fetched:
         """`path` as each agent; redirects are followed within the site only (one off it is reported)."""
@@ -274,7 +274,7 @@ def _who_got_what(want: str, answers: dict[Agent, Answer]) -> str:
 
 def _is_expected(path: str, expected: dict[str, str]) -> bool:
     # `dir` without its slash is redirected by servers to `dir/`, i.e. dir/index.html.
-    return path in expected or f"{path}/index.html" in expected
+    return path in expected or routes.output_path(path + "/") in expected
 
 
 def _extras(site: _Site, expected: dict[str, str], bodies: list[tuple[str, bytes]],

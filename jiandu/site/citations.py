@@ -1,28 +1,18 @@
-"""Sources as readers meet them: a citation line, and a link that opens a video at its moment.
-
-The moment is a W3C Media Fragments URI 1.0 temporal fragment in NPT clock form,
-`https://…/video.mp4#t=00:12:30`: browsers start a video there, and a page that does not know
-the fragment still opens.
-"""
+"""Sources as readers meet them: a citation line, and a link that opens a video at its moment
+(routes.moment: `…/video.mp4#t=00:12:30`, where browsers start the video)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urldefrag
 
 from jiandu.content.model import Source
-
-HOTLINE = "热线"
+from jiandu.core import routes
+from jiandu.core.vocabulary import SourceType
 
 
 def date_cn(value: date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
-
-
-def moment_url(url: str, at: str) -> str:
-    """`url` opening at `at` (HH:MM:SS); any fragment it had is replaced."""
-    return f"{urldefrag(url).url}#t={at}"
 
 
 @dataclass(frozen=True)
@@ -35,7 +25,7 @@ class Citation:
 def citation_text(source: Source) -> str:
     """《济南日报》2017年5月12日 A3版; a hotline is named without title marks."""
     title = source.title.strip("《》")
-    head = (title if source.type == HOTLINE else f"《{title}》") + date_cn(source.date)
+    head = (title if source.type == SourceType.HOTLINE else f"《{title}》") + date_cn(source.date)
     tail = [f"{source.page}版" if source.page else "", f"{source.at} 起" if source.at else ""]
     return " ".join([head, *filter(None, tail)])
 
@@ -44,7 +34,7 @@ def cite(source: Source, video: str | None = None) -> Citation:
     """A source as shown; a moment without its own url opens the session's video."""
     url = source.url or (video if source.at else None)
     if url and source.at:
-        url = moment_url(url, source.at)
+        url = routes.moment(url, source.at)
     return Citation(citation_text(source), url, source.at)
 
 

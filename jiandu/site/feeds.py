@@ -11,10 +11,12 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from feedgenerator import Atom1Feed
 
-from jiandu.content.model import COLUMN, INQUIRY, KIND_NAMES, ColumnEntry, Record, Site
+from jiandu.content.model import ColumnEntry, Record, Site
+from jiandu.core import routes
+from jiandu.core.vocabulary import Kind
 from jiandu.site.citations import date_cn
-from jiandu.site.indexes import Indexes
-from jiandu.site.routing import Step, hop_url
+from jiandu.site.indexes import DepartmentFacts
+from jiandu.site.routing import Step
 
 CHINA = timezone(timedelta(hours=8))
 
@@ -34,13 +36,14 @@ def _moment(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=CHINA)
 
 
-def feed_path(scope: str) -> str:
-    """`all`, a kind, or a department id -> the feed's path in the site."""
-    if scope == "all":
-        return "feed.atom"
-    if scope in (INQUIRY, COLUMN):
-        return f"{scope}/feed.atom"
-    return f"departments/{scope}/feed.atom"
+@dataclass(frozen=True)
+class Feed:
+    """One Atom feed as planned: where it goes, what it is about, and the records it carries."""
+
+    path: str  # the feed's output file
+    page: str  # URL of the page whose updates it carries
+    title: str
+    records: tuple  # records and HopItems, most recently updated first
 
 
 @dataclass(frozen=True)
@@ -52,58 +55,54 @@ class HopItem:
 
     @property
     def key(self) -> str:
-        return f"{self.entry.key}/hops/{self.step.position}"
+        return routes.hop_key(self.entry.key, self.step.position)
 
     @property
     def updated(self) -> date:
         return self.step.hop.date
 
 
-def item_record(item: Record | HopItem) -> Record:
-    return item.entry if isinstance(item, HopItem) else item
+def site_feed(site: Site) -> Feed:
+    return Feed(routes.SITE_FEED, routes.HOME, site.settings.site_name,
+                _newest(site, [*site.inquiries, *site.entries]))
 
 
-def feed_items(site: Site, idx: Indexes, scope: str) -> list[Record | HopItem]:
-    items: list[Record | HopItem]
-    if scope == "all":
-        items = [*site.inquiries, *site.entries]
-    elif scope in (INQUIRY, COLUMN):
-        items = list(site.inquiries if scope == INQUIRY else site.entries)
-    else:
-        facts = idx.by_department[scope]
-        items = list({r.key: r for r in [ref.inquiry for ref in facts.segments] + facts.entries}.values())
-        items += [HopItem(trail.entry, step) for trail, step in idx.routing.by_department[scope].steps]
-    items.sort(key=lambda r: (r.updated, r.key), reverse=True)
-    return items[: site.settings.feed_size]
+def kind_feed(site: Site, kind: Kind) -> Feed:
+    records = site.inquiries if kind == Kind.INQUIRY else site.entries
+    return Feed(routes.kind_feed(kind), routes.kind_index(kind), kind.label, _newest(site, list(records)))
 
 
-def feed_title(site: Site, scope: str) -> str:
-    if scope == "all":
-        return site.settings.site_name
-    if scope in (INQUIRY, COLUMN):
-        return KIND_NAMES[scope]
-    return f"{site.departments[scope].name}的问政与专栏记录"
+def department_feed(site: Site, facts: DepartmentFacts, steps: list) -> Feed:
+    """The department's records, and each hop it sent or received (`steps`: (trail, step) pairs)."""
+    dept = facts.department
+    records = {r.key: r for r in [ref.inquiry for ref in facts.segments] + facts.entries}
+    hops = [HopItem(trail.entry, step) for trail, step in steps]
+    return Feed(routes.department_feed(dept.id), dept.url, f"{dept.name}的问政与专栏记录",
+                _newest(site, [*records.values(), *hops]))
+
+
+def _newest(site: Site, records: list) -> tuple[Record | HopItem, ...]:
+    records.sort(key=lambda r: (r.updated, r.key), reverse=True)
+    return tuple(records[: site.settings.feed_size])
 
 
 def tag_uri(site: Site, key: str) -> str:
     return f"tag:{site.settings.tag_authority}:{key}"
 
 
-def render_feed(site: Site, idx: Indexes, scope: str) -> bytes:
+def render_feed(site: Site, plan: Feed) -> bytes:
     base = site.settings.site_url
-    page = "" if scope == "all" else (f"{scope}/" if scope in (INQUIRY, COLUMN) else f"departments/{scope}/")
     feed = _Feed(
-        title=feed_title(site, scope), link=f"{base}/{page}", description="", language="zh-CN",
-        feed_url=f"{base}/{feed_path(scope)}", feed_guid=tag_uri(site, feed_path(scope)),
-        as_of=site.as_of,
+        title=plan.title, link=routes.absolute(base, plan.page), description="", language="zh-CN",
+        feed_url=routes.absolute(base, plan.path), feed_guid=tag_uri(site, plan.path), as_of=site.as_of,
     )
-    for record in feed_items(site, idx, scope):
+    for record in plan.records:
         if isinstance(record, HopItem):
             _add_hop(feed, site, record)
             continue
         feed.add_item(
             title=_entry_title(record),
-            link=f"{base}/{record.url}", description=_summary(record, site),
+            link=routes.absolute(base, record.url), description=_summary(record, site),
             content=record.body_html, unique_id=tag_uri(site, record.key),
             pubdate=_moment(record.date), updateddate=_moment(record.updated),
             categories=[site.departments[d].name for d in record.departments],
@@ -120,7 +119,7 @@ def _add_hop(feed: Atom1Feed, site: Site, item: HopItem) -> None:
     depts = [p.name for p in (step.sender, step.receiver) if p.url]
     feed.add_item(
         title=f"{entry.edition}专栏流转：{moved}",
-        link=f"{site.settings.site_url}/{hop_url(entry, step.position)}",
+        link=routes.absolute(site.settings.site_url, routes.hop(entry.url, step.position)),
         description=f"{said}{gap}。{note}（{entry.title}）", unique_id=tag_uri(site, item.key),
         pubdate=_moment(step.hop.date), updateddate=_moment(step.hop.date),
         categories=list(dict.fromkeys(depts)),
@@ -131,12 +130,12 @@ def _entry_title(record: Record) -> str:
     """Edition and kind before the title, unless the title already starts with its edition."""
     if record.title.startswith(record.edition):
         return record.title
-    return f"{record.edition}{KIND_NAMES[record.kind]}：{record.title}"
+    return f"{record.edition}{record.kind.label}：{record.title}"
 
 
 def _summary(record: Record, site: Site) -> str:
     depts = "、".join(site.departments[d].label for d in record.departments)
-    if record.kind == COLUMN:
+    if record.kind == Kind.COLUMN:
         return f"责任部门：{depts}。办理状态：{record.status}。"
     promised = sum(len(s.commitments) for s in record.segments)
     return f"责任部门：{depts}。问政环节 {len(record.segments)} 个，现场承诺 {promised} 项。"

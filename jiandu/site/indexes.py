@@ -8,14 +8,9 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from jiandu.content.model import (
-    COLUMN,
-    COMMITMENT_STATUSES,
-    ENTRY_STATUSES,
-    INQUIRY,
-    LEVELS,
-    OVERDUE,
     ColumnEntry,
     Commitment,
     Department,
@@ -24,13 +19,9 @@ from jiandu.content.model import (
     Segment,
     Site,
 )
+from jiandu.core import routes
+from jiandu.core.vocabulary import CommitmentStatus, EntryStatus, Kind, Level
 from jiandu.site.routing import RoutingIndex, routing_index
-
-LEDGER_STATUSES = (*COMMITMENT_STATUSES, OVERDUE)
-STATUS_SLUGS = {
-    "已兑现": "kept", "推进中": "in-progress", "未启动": "not-started", OVERDUE: "overdue",
-    "已受理": "accepted", "办理中": "in-hand", "已办结": "closed",
-}
 
 
 @dataclass(frozen=True)
@@ -40,11 +31,11 @@ class SegmentRef:
 
     @property
     def url(self) -> str:
-        return f"{self.inquiry.url}#{self.segment.id}"
+        return routes.segment(self.inquiry.url, self.segment.id)
 
-    @property
+    @cached_property
     def key(self) -> str:
-        return f"{self.inquiry.key}#{self.segment.id}"
+        return routes.segment_key(self.inquiry.key, self.segment.id)
 
 
 @dataclass(frozen=True)
@@ -52,20 +43,20 @@ class CommitmentRef:
     inquiry: Inquiry
     segment: Segment
     commitment: Commitment
-    status: str  # the displayed status: 逾期 replaces the stated one when overdue
+    status: CommitmentStatus  # as displayed: OVERDUE replaces the stated one when overdue
     position: int = 0  # index of the commitment within its segment
 
-    @property
+    @cached_property
     def ident(self) -> tuple[str, str, int]:
         return (self.inquiry.key, self.segment.id, self.position)
 
     @property
     def url(self) -> str:
-        return f"{self.inquiry.url}#{self.segment.id}"
+        return routes.segment(self.inquiry.url, self.segment.id)
 
     @property
     def overdue(self) -> bool:
-        return self.status == OVERDUE
+        return self.status == CommitmentStatus.OVERDUE
 
 
 @dataclass
@@ -94,7 +85,7 @@ class YearCount:
 class Slot:
     """One edition number in the archive: the record, or None for a gap in the numbering."""
 
-    kind: str
+    kind: Kind
     year: int
     number: int
     record: Record | None
@@ -108,7 +99,7 @@ class Category:
 
     @property
     def url(self) -> str:
-        return f"categories/{self.slug}/"
+        return routes.category(self.slug)
 
 
 @dataclass
@@ -117,22 +108,22 @@ class Indexes:
     segments: dict[str, SegmentRef]
     commitments: list[CommitmentRef]
     by_department: dict[str, DepartmentFacts]
-    by_year: dict[str, dict[int, list[Record]]]
+    by_year: dict[Kind, dict[int, list[Record]]]
     years: list[YearCount]
     follow_ups: dict[str, list[ColumnEntry]]  # segment key -> entries that follow it up
     evidence_for: dict[str, list[CommitmentRef]]  # record key -> commitments citing it
-    commitments_by_status: dict[str, list[CommitmentRef]]
-    entries_by_status: dict[str, list[ColumnEntry]]
+    commitments_by_status: dict[CommitmentStatus, list[CommitmentRef]]  # OVERDUE included
+    entries_by_status: dict[EntryStatus, list[ColumnEntry]]
     entries_by_district: dict[str, list[ColumnEntry]]
     categories: dict[str, Category]  # by name
     archive: dict[int, list[Slot]]  # year -> slots of both kinds, in edition order
-    directory: list[tuple[str, list]]  # (level heading, departments or (district, children) pairs)
+    directory: list[tuple[Level, list]]  # (level, departments or (district, children) pairs)
     routing: RoutingIndex  # trails of the entries with routing, and each department's part in them
 
 
-def effective_status(commitment: Commitment, as_of: date) -> str:
-    if commitment.status != "已兑现" and commitment.due and commitment.due < as_of:
-        return OVERDUE
+def effective_status(commitment: Commitment, as_of: date) -> CommitmentStatus:
+    if commitment.status != CommitmentStatus.KEPT and commitment.due and commitment.due < as_of:
+        return CommitmentStatus.OVERDUE
     return commitment.status
 
 
@@ -159,8 +150,8 @@ def build_indexes(site: Site) -> Indexes:
         years=_year_counts(site),
         follow_ups=dict(follow_ups),
         evidence_for=dict(evidence_for),
-        commitments_by_status=_group(commitments, LEDGER_STATUSES, lambda c: c.status),
-        entries_by_status=_group(site.entries, ENTRY_STATUSES, lambda e: e.status),
+        commitments_by_status=_group(commitments, tuple(CommitmentStatus), lambda c: c.status),
+        entries_by_status=_group(site.entries, tuple(EntryStatus), lambda e: e.status),
         entries_by_district=_group([e for e in site.entries if e.district],
                                    sorted({e.district for e in site.entries if e.district}),
                                    lambda e: e.district),
@@ -207,9 +198,9 @@ def _link_lineage(site: Site, facts: dict[str, DepartmentFacts]) -> None:
             queue.extend(facts[dept.id].predecessors)
 
 
-def _by_year(site: Site) -> dict[str, dict[int, list[Record]]]:
-    out: dict[str, dict[int, list[Record]]] = {INQUIRY: {}, COLUMN: {}}
-    for kind, records in ((INQUIRY, site.inquiries), (COLUMN, site.entries)):
+def _by_year(site: Site) -> dict[Kind, dict[int, list[Record]]]:
+    out: dict[Kind, dict[int, list[Record]]] = {Kind.INQUIRY: {}, Kind.COLUMN: {}}
+    for kind, records in ((Kind.INQUIRY, site.inquiries), (Kind.COLUMN, site.entries)):
         for record in records:
             out[kind].setdefault(record.year, []).append(record)
     return out
@@ -227,7 +218,7 @@ def _year_counts(site: Site) -> list[YearCount]:
 def _archive(site: Site) -> dict[int, list[Slot]]:
     """Every number from 1 to the highest published in each year, so that gaps stay visible."""
     out: dict[int, list[Slot]] = defaultdict(list)
-    for kind, records in ((INQUIRY, site.inquiries), (COLUMN, site.entries)):
+    for kind, records in ((Kind.INQUIRY, site.inquiries), (Kind.COLUMN, site.entries)):
         by_year: dict[int, dict[int, Record]] = defaultdict(dict)
         for r in records:
             by_year[r.year][r.number] = r
@@ -262,17 +253,18 @@ def slugify(text: str) -> str:
     return slug.strip("-") or "c"
 
 
-def _directory(site: Site, facts: dict[str, DepartmentFacts]) -> list[tuple[str, list]]:
+def _directory(site: Site, facts: dict[str, DepartmentFacts]) -> list[tuple[Level, list]]:
     """City departments first, then each district with its own departments and streets."""
     by_level = defaultdict(list)
     for dept in site.departments.values():
         by_level[dept.level].append(dept)
-    city = sorted(by_level[LEVELS[0]], key=_name_order)
+    city = sorted(by_level[Level.CITY], key=_name_order)
+    levels = list(Level)
     districts = [
-        (d, sorted(facts[d.id].children, key=lambda c: (LEVELS.index(c.level), _name_order(c))))
-        for d in sorted(by_level[LEVELS[1]], key=_name_order)
+        (d, sorted(facts[d.id].children, key=lambda c: (levels.index(c.level), _name_order(c))))
+        for d in sorted(by_level[Level.DISTRICT], key=_name_order)
     ]
-    return [(LEVELS[0], city), (LEVELS[1], districts)]
+    return [(Level.CITY, city), (Level.DISTRICT, districts)]
 
 
 def _name_order(dept: Department) -> tuple:

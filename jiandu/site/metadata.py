@@ -13,10 +13,13 @@ import re
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
-from jiandu.content.model import COLUMN, INQUIRY, KIND_NAMES, Department, Record, Site
+from jiandu.content.model import Department, Record, Site
+from jiandu.core import routes
+from jiandu.core.routes import absolute
 from jiandu.core.settings import Settings
+from jiandu.core.vocabulary import Kind
 
-SHARE_IMAGE = "theme/images/share.png"  # the site's image for pages that have none of their own
+SHARE_IMAGE = routes.image("share.png")  # the site's image for pages that have none of their own
 DESCRIPTION_LENGTH = 120  # characters; harvesters show about this much
 PUB_TIME = "00:00"  # records carry a date only; the guideline's PubDate wants a time as well
 
@@ -36,11 +39,11 @@ COLUMNS = {
     "home": Column(
         "首页", "电视问政中部门负责人当众作出的承诺、《民生无小事、件件有人管》专栏跟踪的每一件民生问题，"
         "都在这里按部门公开，可查、可追、可核对。", "电视问政,民生专栏,承诺,行政执法监督", "首页"),
-    INQUIRY: Column(
-        KIND_NAMES[INQUIRY], "电视问政：部门负责人就媒体和市民曝光的问题现场答问，"
+    Kind.INQUIRY: Column(
+        Kind.INQUIRY.label, "电视问政：部门负责人就媒体和市民曝光的问题现场答问，"
         "并公开作出限期承诺，之后逐项跟踪兑现。", "电视问政,现场答问,承诺,兑现", "互动交流"),
-    COLUMN: Column(
-        KIND_NAMES[COLUMN], "《民生无小事、件件有人管》专栏：每期跟踪一位市民反映的问题，"
+    Kind.COLUMN: Column(
+        Kind.COLUMN.label, "《民生无小事、件件有人管》专栏：每期跟踪一位市民反映的问题，"
         "从受理、办理到办结。", "民生,专栏,市民反映,办理,办结", "回应关切"),
     "commitments": Column(
         "承诺台账", "电视问政中部门负责人作出的每一项承诺，逐项登记期限、状态和核实日期。",
@@ -102,10 +105,6 @@ def public_base(settings: Settings) -> str:
     return (settings.site_url or settings.public_url or "").rstrip("/")
 
 
-def absolute(base: str, target: str) -> str:
-    return f"{base}/{target}"
-
-
 def site_meta(settings: Settings) -> SiteMeta:
     base = public_base(settings)
     return SiteMeta(name=settings.site_name, domain=urlsplit(base).hostname or "",
@@ -133,7 +132,7 @@ def describe(site: Site, sm: SiteMeta, url: str, title: str, column: str, descri
 
 
 def _article(site: Site, sm: SiteMeta, record: Record, url: str) -> ArticleMeta:
-    source = record.program if record.kind == INQUIRY else f"《{KIND_NAMES[COLUMN]}》专栏"
+    source = record.program if record.kind == Kind.INQUIRY else f"《{Kind.COLUMN.label}》专栏"
     return ArticleMeta(
         title=record.title, pub_date=f"{record.date.isoformat()} {PUB_TIME}",
         published=record.date.isoformat(), source=source, keywords=record_keywords(record, site),
@@ -143,22 +142,22 @@ def _article(site: Site, sm: SiteMeta, record: Record, url: str) -> ArticleMeta:
 def record_keywords(record: Record, site: Site) -> str:
     """Its departments and district by their short names, its category, and the kind."""
     depts: list[Department] = [site.departments[d] for d in record.departments]
-    if record.kind == COLUMN and record.district:
+    if record.kind == Kind.COLUMN and record.district:
         depts.append(site.departments[record.district])
     words = [d.label for d in depts]
-    if record.kind == COLUMN and record.category:
+    if record.kind == Kind.COLUMN and record.category:
         words.append(record.category)
-    words.append(KIND_NAMES[INQUIRY] if record.kind == INQUIRY else "民生专栏")
+    words.append(Kind.INQUIRY.label if record.kind == Kind.INQUIRY else "民生专栏")
     return ",".join(dict.fromkeys(words))
 
 
 def record_description(record: Record) -> str:
     """A session by its segments' topics; an entry by the start of its body text."""
-    if record.kind == INQUIRY:
+    if record.kind == Kind.INQUIRY:
         topics = "；".join(s.topic for s in record.segments)
         return f"{record.edition}{record.program}，{len(record.segments)} 个问政环节：{topics}。"
     text = plain_text(record.body_html)
-    return text or f"{record.edition}{KIND_NAMES[COLUMN]}：{record.title}。"
+    return text or f"{record.edition}{Kind.COLUMN.label}：{record.title}。"
 
 
 TAG_RE = re.compile(r"<[^>]+>")

@@ -7,10 +7,12 @@ import csv
 import io
 import json
 
-from jiandu.content.model import COLUMN, Site
+from jiandu.content.model import Department, Record, Site
+from jiandu.core import routes
+from jiandu.core.vocabulary import Kind
 from jiandu.site.citations import citation_text, cite
-from jiandu.site.indexes import Indexes
-from jiandu.site.routing import Origin, hop_url
+from jiandu.site.indexes import CommitmentRef
+from jiandu.site.routing import Origin, Trail
 
 LIST_SEPARATOR = "|"
 
@@ -62,14 +64,14 @@ def _history(changes) -> list[str]:
     return [" ".join(filter(None, (c.date.isoformat(), c.status, c.note))) for c in changes]
 
 
-def record_rows(site: Site, idx: Indexes) -> list[dict]:
+def record_rows(site: Site, records: tuple[Record, ...]) -> list[dict]:
     base = site.settings.site_url
     rows = []
-    for r in (*site.inquiries, *site.entries):
-        column = r.kind == COLUMN
+    for r in records:
+        column = r.kind == Kind.COLUMN
         rows.append({
             "key": r.key, "kind": r.kind, "year": r.year, "number": r.number, "title": r.title,
-            "date": _iso(r.date), "url": f"{base}/{r.url}", "departments": list(r.departments),
+            "date": _iso(r.date), "url": routes.absolute(base, r.url), "departments": list(r.departments),
             "district": r.district if column else None, "category": r.category if column else None,
             "source": r.source if column else None, "status": r.status if column else None,
             "resolved": _iso(r.resolved) if column else None,
@@ -80,7 +82,7 @@ def record_rows(site: Site, idx: Indexes) -> list[dict]:
     return rows
 
 
-def commitment_rows(site: Site, idx: Indexes) -> list[dict]:
+def commitment_rows(site: Site, commitments: tuple[CommitmentRef, ...]) -> list[dict]:
     base = site.settings.site_url
     return [{
         "session": ref.inquiry.key, "segment": ref.segment.id, "department": ref.segment.department,
@@ -89,37 +91,37 @@ def commitment_rows(site: Site, idx: Indexes) -> list[dict]:
         "checked": _iso(ref.commitment.checked),
         "evidence": ref.commitment.evidence.target if ref.commitment.evidence else None,
         "history": _history(ref.commitment.history), "as_of": _iso(site.as_of),
-        "url": f"{base}/{ref.url}",
-    } for ref in idx.commitments]
+        "url": routes.absolute(base, ref.url),
+    } for ref in commitments]
 
 
-def department_rows(site: Site, idx: Indexes) -> list[dict]:
+def department_rows(site: Site, departments: tuple[Department, ...]) -> list[dict]:
     base = site.settings.site_url
     return [{
         "id": d.id, "name": d.name, "short": d.short, "level": d.level, "parent": d.parent,
         "domains": list(d.domains), "aliases": list(d.aliases), "website": d.website,
-        "until": _iso(d.until), "successor": d.successor, "url": f"{base}/{d.url}",
-    } for d in site.departments.values()]
+        "until": _iso(d.until), "successor": d.successor, "url": routes.absolute(base, d.url),
+    } for d in departments]
 
 
-def hop_rows(site: Site, idx: Indexes) -> list[dict]:
+def hop_rows(site: Site, trails: tuple[Trail, ...]) -> list[dict]:
     base = site.settings.site_url
-    name = lambda p: p.name
     ident = lambda p: p.name if isinstance(p, Origin) else p.id
     return [{
         "record": trail.entry.key, "position": step.position, "date": _iso(step.hop.date),
-        "action": step.hop.action, "from": ident(step.sender), "from_name": name(step.sender),
-        "to": ident(step.receiver), "to_name": name(step.receiver), "note": step.hop.note,
-        "days": step.gap, "bounced": trail.bounced, "url": f"{base}/{hop_url(trail.entry, step.position)}",
-    } for trail in idx.routing.trails.values() for step in trail.steps]
+        "action": step.hop.action, "from": ident(step.sender), "from_name": step.sender.name,
+        "to": ident(step.receiver), "to_name": step.receiver.name, "note": step.hop.note,
+        "days": step.gap, "bounced": trail.bounced,
+        "url": routes.absolute(base, routes.hop(trail.entry.url, step.position)),
+    } for trail in trails for step in trail.steps]
 
 
-def source_rows(site: Site, idx: Indexes) -> list[dict]:
+def source_rows(site: Site, records: tuple[Record, ...]) -> list[dict]:
     rows = []
-    for r in (*site.inquiries, *site.entries):
-        video = getattr(r, "video", None)
-        owned = [(None, s) for s in r.sources] + [
-            (seg.id, s) for seg in getattr(r, "segments", ()) for s in seg.sources]
+    for r in records:
+        video = r.video if r.kind == Kind.INQUIRY else None
+        segments = r.segments if r.kind == Kind.INQUIRY else ()
+        owned = [(None, s) for s in r.sources] + [(seg.id, s) for seg in segments for s in seg.sources]
         rows += [{
             "record": r.key, "segment": segment, "type": s.type, "title": s.title, "date": _iso(s.date),
             "page": s.page, "url": s.url, "at": s.at, "link": cite(s, video).url,
@@ -132,19 +134,19 @@ ROWS = {"records": record_rows, "commitments": commitment_rows, "departments": d
         "hops": hop_rows, "sources": source_rows}
 
 
-def render_json(site: Site, idx: Indexes, dataset: str) -> bytes:
+def render_json(site: Site, dataset: str, items: tuple) -> bytes:
     """A JSON array with one record per line: readable, diffable, and fast to write."""
-    rows = (json.dumps(row, ensure_ascii=False) for row in ROWS[dataset](site, idx))
+    rows = (json.dumps(row, ensure_ascii=False) for row in ROWS[dataset](site, items))
     return ("[\n" + ",\n".join(rows) + "\n]\n").encode("utf-8")
 
 
-def render_csv(site: Site, idx: Indexes, dataset: str) -> bytes:
+def render_csv(site: Site, dataset: str, items: tuple) -> bytes:
     """UTF-8 with BOM so that Excel opens the Chinese text; lists joined with LIST_SEPARATOR."""
     names = [name for name, _ in FIELDS[dataset]]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(names)
-    for row in ROWS[dataset](site, idx):
+    for row in ROWS[dataset](site, items):
         writer.writerow([_csv_cell(row[name]) for name in names])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -162,17 +164,18 @@ def _csv_cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def render_sitemap(site: Site, idx: Indexes, urls: tuple[str, ...]) -> bytes:
+def render_sitemap(site: Site, urls: tuple[str, ...]) -> bytes:
     from xml.sax.saxutils import escape
 
     base = site.settings.site_url
-    body = "".join(f"<url><loc>{escape(f'{base}/{u}')}</loc></url>\n" for u in urls)
+    body = "".join(f"<url><loc>{escape(routes.absolute(base, u))}</loc></url>\n" for u in urls)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
             f"{body}</urlset>\n").encode()
 
 
-def render_robots(site: Site, idx: Indexes) -> bytes:
+def render_robots(site: Site) -> bytes:
     base = site.settings.site_url
-    lines = ["User-agent: *", "Allow: /"] + ([f"Sitemap: {base}/sitemap.xml"] if base else [])
+    sitemap = [f"Sitemap: {routes.absolute(base, routes.SITEMAP)}"] if base else []
+    lines = ["User-agent: *", "Allow: /", *sitemap]
     return ("\n".join(lines) + "\n").encode("utf-8")

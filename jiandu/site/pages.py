@@ -1,41 +1,68 @@
 """The page set: every output file as a Page (template + context) or a DataFile (bytes producer).
 
-Each output also names what it shows, so that the live preview re-renders only what an edit
-touches: `deps` are the keys of the records whose content appears on it, and `facts` is a small
-value holding everything else it shows (order of items, counts, statistics). An output is
-rendered again when it is new, when its deps or facts differ, or when one of its deps changed.
+A page's context is everything its template shows, and a data file's arguments are everything
+it writes, besides what every page shares (the registry, the as-of date and the settings: a
+change to those rewrites every page). Templates read nothing else; tests/test_page_context.py
+renders every page with a context that records what is read.
+
+What an output shows also says when the live preview must write it again. `deps` are the keys of
+the records found in its context, and `facts` is that context as a comparable value, with each
+record replaced by its key. An output is rendered again when it is new, when its deps or facts
+differ, or when one of its deps changed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import date
+from functools import cached_property
 from math import ceil
 
-from jiandu.content.model import COLUMN, ENTRY_STATUSES, INQUIRY, KIND_NAMES, Site
+from jiandu.content.model import Department, Record, Site
+from jiandu.core import routes
 from jiandu.core.problems import ContentError, Problems
+from jiandu.core.vocabulary import CommitmentStatus, EntryStatus, Kind, Level
 from jiandu.site import feeds, opendata
+from jiandu.site.charts import Figure
 from jiandu.site.citations import cite_all
-from jiandu.site.indexes import LEDGER_STATUSES, STATUS_SLUGS, Indexes
-from jiandu.site.metadata import SiteMeta, absolute, describe, page_title, site_meta, with_meta
-from jiandu.site.qr import QR_NAME, render_qr
-from jiandu.site.routing import bounced_trails, bounced_url
+from jiandu.site.indexes import CommitmentRef, Indexes, SegmentRef
+from jiandu.site.metadata import PageMeta, SiteMeta, describe, page_title, public_base, site_meta, with_meta
+from jiandu.site.qr import render_qr
+from jiandu.site.routing import bounced_trails
 from jiandu.site.samples import Median, Rate
-from jiandu.site.search import SEARCH_PAGE
-from jiandu.site.stats import department_figures, department_stats, lineage_trails
+from jiandu.site.search import search_options
+from jiandu.site.stats import DepartmentStats, department_figures, department_stats, lineage_trails
 
 
 @dataclass(frozen=True)
 class Output:
     path: str  # output file relative to the site root, e.g. "departments/cgj/index.html"
-    deps: frozenset = field(default=frozenset(), compare=False)
-    facts: tuple = field(default=(), compare=False)
+
+    def shows(self) -> object:
+        """Everything the output shows besides what every page shares."""
+        return ()
+
+    @cached_property
+    def _shown(self) -> tuple[frozenset, object]:
+        # Worked out when the preview first compares this output, never in a full build.
+        deps: set[str] = set()
+        facts = shown(self.shows(), deps)
+        return frozenset(deps), facts
+
+    @property
+    def deps(self) -> frozenset:
+        return self._shown[0]
+
+    @property
+    def facts(self) -> object:
+        return self._shown[1]
 
     def stale(self, before: Output | None, changed: set[str]) -> bool:
         """Whether this output must be written again, given its previous version."""
-        return (before is None or type(before) is not type(self) or before.deps != self.deps
-                or before.facts != self.facts or not self.deps.isdisjoint(changed)
-                or self._differs(before))
+        return (before is None or type(before) is not type(self) or self._differs(before)
+                or before.deps != self.deps or before.facts != self.facts
+                or not self.deps.isdisjoint(changed))
 
     def _differs(self, before: Output) -> bool:
         return False
@@ -48,7 +75,10 @@ class Page(Output):
 
     @property
     def url(self) -> str:
-        return self.path.removesuffix("index.html")
+        return routes.url_of(self.path)
+
+    def shows(self) -> object:
+        return self.context
 
     def _differs(self, before: Output) -> bool:
         return before.template != self.template
@@ -56,11 +86,74 @@ class Page(Output):
 
 @dataclass(frozen=True)
 class DataFile(Output):
-    produce: Callable[..., bytes] | None = None  # a module-level function of (site, idx, *args)
-    args: tuple = ()
+    produce: Callable[..., bytes] | None = None  # a module-level function of (site, *args)
+    args: tuple = field(default=(), compare=False)
+
+    def shows(self) -> object:
+        return self.args
 
     def _differs(self, before: Output) -> bool:
-        return before.produce is not self.produce or before.args != self.args
+        return before.produce is not self.produce
+
+
+def shown(value: object, deps: set[str]) -> object:
+    """`value` as a comparable value in which every record is replaced by its key, added to `deps`.
+
+    Records, and the session a segment or commitment belongs to, are compared by key because the
+    preview knows which records an edit changed; everything else is compared by value. (A
+    commitment's displayed status follows from its session and the as-of date, so its identity
+    is enough.) The preview walks every context on each edit: this is kept to one call per value.
+    """
+    return _walker(type(value))(value, deps)
+
+
+def _walker(kind: type) -> Callable[[object, set[str]], object]:
+    walk = _WALKS.get(kind)
+    if walk is None:
+        walk = _WALKS[kind] = _walk_for(kind)
+    return walk
+
+
+def _record(value: Record, deps: set[str]) -> str:
+    deps.add(value.key)
+    return value.key
+
+
+def _segment(value: SegmentRef, deps: set[str]) -> str:
+    deps.add(value.inquiry.key)
+    return value.key
+
+
+def _commitment(value: CommitmentRef, deps: set[str]) -> tuple:
+    deps.add(value.inquiry.key)
+    return value.ident
+
+
+def _same(value: object, deps: set[str]) -> object:
+    return value
+
+
+def _sequence(value: list | tuple, deps: set[str]) -> tuple:
+    return tuple([(_WALKS.get(type(v)) or _walker(type(v)))(v, deps) for v in value])
+
+
+def _mapping(value: dict, deps: set[str]) -> tuple:
+    return tuple([(k, (_WALKS.get(type(v)) or _walker(type(v)))(v, deps)) for k, v in value.items()])
+
+
+def _walk_for(kind: type) -> Callable[[object, set[str]], object]:
+    if issubclass(kind, Record):
+        return _record
+    if issubclass(kind, VALUES) or kind is type(None):
+        return _same
+    if issubclass(kind, (list, tuple)):
+        return _sequence
+    if issubclass(kind, dict):
+        return _mapping
+    if is_dataclass(kind):
+        names = tuple(f.name for f in fields(kind))
+        return lambda value, deps: (kind, *[shown(getattr(value, n), deps) for n in names])
+    raise TypeError(f"{kind.__name__} in a page's context: say in pages.shown how it is compared")
 
 
 @dataclass(frozen=True)
@@ -70,7 +163,7 @@ class Pagination:
     base: str  # URL of page 1
 
     def url(self, number: int) -> str:
-        return self.base if number == 1 else f"{self.base}page/{number}/"
+        return routes.page(self.base, number)
 
     @property
     def previous(self) -> str | None:
@@ -79,6 +172,22 @@ class Pagination:
     @property
     def next(self) -> str | None:
         return self.url(self.number + 1) if self.number < self.count else None
+
+
+@dataclass(frozen=True)
+class RecordCounts:
+    """What the directory shows of a department: how many segments, entries and commitments."""
+
+    segments: int
+    entries: int
+    commitments: int
+    bounced: int  # bounced cases it took part in, predecessors included
+
+
+# Compared by value as they are: plain values (str covers the vocabulary enums), departments (a
+# registry change rewrites everything anyway) and frozen values made only of numbers and text.
+VALUES = (str, int, float, date, Department, Pagination, RecordCounts, DepartmentStats, Figure, PageMeta)
+_WALKS: dict[type, Callable[[object, set[str]], object]] = {SegmentRef: _segment, CommitmentRef: _commitment}
 
 
 # Sortable directory views: (slug, heading, key of DepartmentStats, largest first?). Rates and
@@ -96,43 +205,34 @@ RANKINGS = (
 )
 
 
-def keys(records) -> tuple[str, ...]:
-    return tuple(r.key for r in records)
-
-
 def site_pages(site: Site, idx: Indexes) -> list[Output]:
     stats = {d: department_stats(f, idx, site.settings.min_sample) for d, f in idx.by_department.items()}
-    directory = tuple((d, len(f.segments), len(f.entries), len(f.commitments), stats[d].bounced)
-                      for d, f in idx.by_department.items())
-    latest = _latest(site)
+    counts = {d: RecordCounts(len(f.segments), len(f.entries), len(f.commitments), stats[d].bounced)
+              for d, f in idx.by_department.items()}
+    statuses = [*EntryStatus, *CommitmentStatus]
     pages = [
-        Page("index.html", deps=frozenset(keys(latest[INQUIRY] + latest[COLUMN])),
-             facts=(tuple((y.year, y.inquiries, y.entries) for y in idx.years),),
-             template="home.html", context={"latest": latest}),
-        Page("404.html", template="404.html", context={"absolute_urls": True}),
-        Page(f"{SEARCH_PAGE}index.html", template="search.html",
-             facts=(tuple(y.year for y in idx.years), tuple(d.name for d in site.departments.values())),
-             context={"statuses": [*ENTRY_STATUSES, *LEDGER_STATUSES]}),
-        Page("departments/index.html", facts=directory, template="departments.html",
-             context={"stats": stats, "rankings": RANKINGS}),
-        Page(f"{ELDER_PAGE}index.html", template="elder.html"),
+        Page(routes.output_path(routes.HOME), template="home.html",
+             context={"latest": _latest(site), "years": idx.years}),
+        Page(routes.NOT_FOUND, template="404.html", context={"absolute_urls": True}),
+        Page(routes.output_path(routes.SEARCH), template="search.html",
+             context={"options": search_options(site, [y.year for y in idx.years], statuses)}),
+        Page(routes.output_path(routes.DIRECTORY), template="departments.html",
+             context={"directory": idx.directory, "counts": counts, "rankings": RANKINGS}),
+        Page(routes.output_path(routes.ELDER), template="elder.html"),
         *_record_pages(site, idx),
         *_department_pages(site, idx, stats),
         *_list_pages(site, idx),
         *_bounced_pages(site, idx),
         *_ledger_pages(site, idx),
         *_archive_pages(site, idx),
-        *_data_files(site),
+        *_data_files(site, idx),
     ]
-    html = tuple(sorted(p.url for p in pages if isinstance(p, Page) and p.path != "404.html"))
-    pages.append(DataFile("sitemap.xml", produce=opendata.render_sitemap, args=(html,)))
+    html = tuple(sorted(p.url for p in pages if isinstance(p, Page) and p.path != routes.NOT_FOUND))
+    pages.append(DataFile(routes.SITEMAP, produce=opendata.render_sitemap, args=(html,)))
     redirects = _redirect_pages(site)
     _check_redirects_collide_with_nothing(site, pages, redirects)
     sm = site_meta(site.settings)
     return sorted((_described(p, site, sm) for p in pages + redirects), key=lambda p: p.path)
-
-
-ELDER_PAGE = "elder/"
 
 
 def _described(output: Output, site: Site, sm: SiteMeta) -> Output:
@@ -144,12 +244,14 @@ def _described(output: Output, site: Site, sm: SiteMeta) -> Output:
     if output.template == "404.html":
         extra = {**extra, "canonical": "", "noindex": True}
     elif output.template == "redirect.html":
-        extra = {**extra, "canonical": absolute(sm.base, ctx["target"]) if sm.base else "", "noindex": True}
+        extra = {**extra, "canonical": routes.absolute(sm.base, ctx["target"]) if sm.base else "",
+                 "noindex": True}
     return with_meta(output, describe(site, sm, url, title, column, **extra))
 
 
-def _kind_of_list(ctx: dict) -> str:
-    return INQUIRY if ctx["pagination"].base.startswith(f"{INQUIRY}/") else COLUMN
+def _kind_of_list(ctx: dict) -> Kind:
+    """Sessions only in a year's list of sessions; entries in every other list."""
+    return ctx["items"][0].kind if ctx["items"] else Kind.COLUMN
 
 
 def _department_description(ctx: dict) -> str:
@@ -165,19 +267,19 @@ DESCRIBE = {
     "search.html": lambda c: ("搜索", "search", {}),
     "elder.html": lambda c: ("长辈版", "elder", {}),
     "departments.html": lambda c: ("部门名录", "departments", {}),
-    "inquiry.html": lambda c: (c["record"].title, INQUIRY, {"record": c["record"]}),
-    "entry.html": lambda c: (c["record"].title, COLUMN, {"record": c["record"]}),
+    "inquiry.html": lambda c: (c["record"].title, Kind.INQUIRY, {"record": c["record"]}),
+    "entry.html": lambda c: (c["record"].title, Kind.COLUMN, {"record": c["record"]}),
     "redirect.html": lambda c: ("本页网址已变更", c["record"].kind, {}),
     "department.html": lambda c: (c["facts"].department.name, "departments",
                                   {"description": _department_description(c)}),
-    "district.html": lambda c: (f"{c['facts'].department.label}：专栏与部门", "departments",
-                                {"description": f"发生在{c['facts'].department.name}的专栏，"
+    "district.html": lambda c: (f"{c['dept'].label}：专栏与部门", "departments",
+                                {"description": f"发生在{c['dept'].name}的专栏，"
                                                 f"共 {len(c['entries'])} 期；以及所属部门和镇街。"}),
     "ranking.html": lambda c: (f"部门排序：{c['heading']}", "departments",
                                {"description": f"各部门按{c['heading']}排序。"}),
-    "categories.html": lambda c: ("问题类别", COLUMN, {"description": "专栏按问题类别分组的全部记录。"}),
-    "statuses.html": lambda c: ("办理状态", COLUMN, {"description": "专栏按办理状态分组的全部记录。"}),
-    "kind.html": lambda c: (KIND_NAMES[c["kind"]], c["kind"], {}),
+    "categories.html": lambda c: ("问题类别", Kind.COLUMN, {"description": "专栏按问题类别分组的全部记录。"}),
+    "statuses.html": lambda c: ("办理状态", Kind.COLUMN, {"description": "专栏按办理状态分组的全部记录。"}),
+    "kind.html": lambda c: (c["kind"].label, c["kind"], {}),
     "records.html": lambda c: (page_title(c["title"], c["pagination"]), _kind_of_list(c),
                                {"description": f"{c['title']}。{c['intro']}"}),
     "commitments.html": lambda c: (page_title("承诺台账" + (f"：{c['status']}" if c["status"] else ""),
@@ -187,7 +289,7 @@ DESCRIBE = {
         f"{c['year']}年往期目录", "archive",
         {"description": f"{c['year']}年电视问政和专栏的全部期号，缺号一并列出。"}),
     "data.html": lambda c: ("开放数据", "data", {}),
-    "bounced.html": lambda c: (page_title("反复流转的案件", c["pagination"]), COLUMN,
+    "bounced.html": lambda c: (page_title("反复流转的案件", c["pagination"]), Kind.COLUMN,
                                {"description": "在部门之间交办、转办、退回或认领三次以上，"
                                                "或又回到曾经转出它的部门的专栏案件，及其流转经过。"}),
 }
@@ -195,8 +297,7 @@ DESCRIBE = {
 
 def _redirect_pages(site: Site) -> list[Page]:
     """One page per old URL of a record, pointing at its current URL (permanent URLs)."""
-    return [Page(alias.output_path, deps=frozenset({r.key}), template="redirect.html",
-                 context={"record": r, "target": r.url})
+    return [Page(alias.output_path, template="redirect.html", context={"record": r, "target": r.url})
             for r in (*site.inquiries, *site.entries) for alias in r.aliases]
 
 
@@ -214,74 +315,63 @@ def _check_redirects_collide_with_nothing(site: Site, pages: list[Output], redir
 
 
 def _record_pages(site: Site, idx: Indexes) -> list[Output]:
-    pages: list[Output] = [_qr_file(site, r) for r in (*site.inquiries, *site.entries)]
+    base = public_base(site.settings)
+    pages: list[Output] = [_qr_file(base, r) for r in (*site.inquiries, *site.entries)]
     for r in site.inquiries:
-        follow = {e.key for s in r.segments for e in idx.follow_ups.get(f"{r.key}#{s.id}", ())}
+        follow_ups = {s.id: idx.follow_ups.get(routes.segment_key(r.key, s.id), []) for s in r.segments}
         videos = {s.id: next((c for c in cite_all(s.sources, r.video) if c.at and c.url), None)
                   for s in r.segments}
-        pages.append(Page(f"{r.url}index.html", deps=frozenset({r.key, *follow}),
-                          template="inquiry.html",
-                          context={"record": r, "citations": cite_all(r.sources, r.video),
+        pages.append(Page(routes.output_path(r.url), template="inquiry.html",
+                          context={"record": r, "follow_ups": follow_ups, "qr": _qr(base, r),
+                                   "citations": cite_all(r.sources, r.video),
                                    "segment_citations": {s.id: cite_all(s.sources, r.video)
                                                          for s in r.segments},
-                                   "segment_videos": videos, "qr": _qr(site, r)}))
+                                   "segment_videos": videos}))
     for r in site.entries:
-        related = {ref.inquiry.key for ref in idx.evidence_for.get(r.key, ())}
-        if r.follow_up:
-            related.add(r.follow_up.target.split("#")[0])
-        pages.append(Page(f"{r.url}index.html", deps=frozenset({r.key, *related}),
-                          facts=(tuple(ref.ident for ref in idx.evidence_for.get(r.key, ())),),
-                          template="entry.html",
-                          context={"record": r, "trail": idx.routing.trails.get(r.key),
-                                   "citations": cite_all(r.sources), "qr": _qr(site, r)}))
+        follow_up = idx.segments[r.follow_up.target] if r.follow_up else None
+        pages.append(Page(routes.output_path(r.url), template="entry.html",
+                          context={"record": r, "follow_up": follow_up,
+                                   "cited": idx.evidence_for.get(r.key, []), "qr": _qr(base, r),
+                                   "trail": idx.routing.trails.get(r.key), "citations": cite_all(r.sources)}))
     return pages
 
 
-def _qr(site: Site, record) -> dict:
+def _qr(base: str, record: Record) -> dict:
     """What a record page shows of its QR code: the published file and the URL in it."""
-    return {"src": f"{record.url}{QR_NAME}", "url": absolute(site_meta(site.settings).base, record.url)}
+    return {"src": routes.record_qr(record.url), "url": routes.absolute(base, record.url)}
 
 
-def _qr_file(site: Site, record) -> DataFile:
-    url = absolute(site_meta(site.settings).base, record.url)
-    return DataFile(f"{record.url}{QR_NAME}", produce=render_qr, args=(url,))
+def _qr_file(base: str, record: Record) -> DataFile:
+    url = routes.absolute(base, record.url)
+    return DataFile(routes.record_qr(record.url), produce=render_qr, args=(url,))
 
 
 def _department_pages(site: Site, idx: Indexes, stats: dict) -> list[Output]:
     pages: list[Output] = []
     for dept in site.departments.values():
         facts, s = idx.by_department[dept.id], stats[dept.id]
-        shown = [facts] + [idx.by_department[p.id] for p in facts.lineage]
-        order = tuple((keys(r.inquiry for r in f.segments), keys(f.entries),
-                       tuple(c.ident for c in f.commitments)) for f in shown)
-        bounced = bounced_trails(lineage_trails(facts, idx))
-        deps = frozenset(k for part in order for k in part[0] + part[1]) | {t.entry.key for t in bounced}
-        pages.append(Page(f"{dept.url}index.html", deps=deps,
-                          facts=(order, s, keys(t.entry for t in bounced)), template="department.html",
-                          context={"facts": facts, "stats": s, "figures": department_figures(s),
-                                   "feed": feeds.feed_path(dept.id), "bounced": bounced,
-                                   "bounced_url": bounced_url()}))
-        pages.append(_feed(site, idx, dept.id))
-        if dept.level == "区县":
-            entries = idx.entries_by_district.get(dept.id, [])
-            pages.append(Page(f"districts/{dept.id}/index.html", deps=frozenset(keys(entries)),
-                              facts=(keys(entries),), template="district.html",
-                              context={"facts": facts, "entries": entries}))
-    all_stats = tuple(stats.items())
+        lineage = [idx.by_department[p.id] for p in facts.lineage]
+        feed = feeds.department_feed(site, facts, idx.routing.by_department[dept.id].steps)
+        pages.append(Page(routes.output_path(dept.url), template="department.html",
+                          context={"facts": facts, "lineage": lineage, "stats": s,
+                                   "figures": department_figures(s), "feed": feed.path,
+                                   "bounced": bounced_trails(lineage_trails(facts, idx))}))
+        pages.append(_feed(feed))
+        if dept.level == Level.DISTRICT:
+            pages.append(Page(routes.output_path(routes.district(dept.id)), template="district.html",
+                              context={"dept": dept, "children": facts.children,
+                                       "entries": idx.entries_by_district.get(dept.id, [])}))
     for slug, heading, key, descending in RANKINGS:
         ranked, thin, empty = _ranked(list(site.departments.values()), stats, key, descending)
-        pages.append(Page(f"departments/by/{slug}/index.html", facts=(all_stats,),
-                          template="ranking.html",
+        pages.append(Page(routes.output_path(routes.ranking(slug)), template="ranking.html",
                           context={"ranked": ranked, "thin": thin, "empty": empty, "heading": heading,
                                    "slug": slug, "key": key, "stats": stats, "rankings": RANKINGS,
                                    "minimum": site.settings.min_sample}))
     return pages
 
 
-def _feed(site: Site, idx: Indexes, scope: str) -> DataFile:
-    items = feeds.feed_items(site, idx, scope)
-    return DataFile(feeds.feed_path(scope), deps=frozenset(feeds.item_record(i).key for i in items),
-                    facts=(keys(items),), produce=feeds.render_feed, args=(scope,))
+def _feed(feed: feeds.Feed) -> DataFile:
+    return DataFile(feed.path, produce=feeds.render_feed, args=(feed,))
 
 
 def _ranked(departments: list, stats: dict, key: str, descending: bool) -> tuple[list, list, list]:
@@ -304,101 +394,80 @@ def _ranked(departments: list, stats: dict, key: str, descending: bool) -> tuple
 def _list_pages(site: Site, idx: Indexes) -> list[Output]:
     size = site.settings.page_size
     pages: list[Output] = [
-        Page("categories/index.html", template="categories.html",
-             facts=tuple((c.name, c.slug, len(c.entries)) for c in idx.categories.values())),
-        Page("status/index.html", template="statuses.html", facts=(
-            tuple(len(v) for v in idx.entries_by_status.values()),
-            tuple(len(v) for v in idx.commitments_by_status.values()))),
+        Page(routes.output_path(routes.CATEGORIES), template="categories.html",
+             context={"categories": [(c.name, c.url, len(c.entries)) for c in idx.categories.values()]}),
+        Page(routes.output_path(routes.STATUSES), template="statuses.html", context={
+            "entries": [(s, len(v)) for s, v in idx.entries_by_status.items()],
+            "commitments": [(s, len(v)) for s, v in idx.commitments_by_status.items()]}),
     ]
-    for kind in (INQUIRY, COLUMN):
-        years = tuple((y, len(r)) for y, r in idx.by_year[kind].items())
-        pages.append(Page(f"{kind}/index.html", facts=(years,), template="kind.html",
-                          context={"kind": kind, "feed": feeds.feed_path(kind),
-                                   "bounced_url": bounced_url()}))
-        pages.append(_feed(site, idx, kind))
+    for kind in Kind:
+        feed = feeds.kind_feed(site, kind)
+        years = sorted(((y, len(r)) for y, r in idx.by_year[kind].items()), reverse=True)
+        pages.append(Page(routes.output_path(routes.kind_index(kind)), template="kind.html",
+                          context={"kind": kind, "years": years, "feed": feed.path}))
+        pages.append(_feed(feed))
         for year, records in idx.by_year[kind].items():
-            pages += _record_list(f"{kind}/{year}/", records, size, f"{year}年{KIND_NAMES[kind]}",
+            pages += _record_list(routes.year_list(kind, year), records, size, f"{year}年{kind.label}",
                                   f"本年共 {len(records)} 期。")
     for cat in idx.categories.values():
         pages += _record_list(cat.url, list(cat.entries), size, f"问题类别：{cat.name}",
                               f"共 {len(cat.entries)} 期专栏。")
-    for status in ENTRY_STATUSES:
+    for status in EntryStatus:
         entries = idx.entries_by_status[status]
-        pages += _record_list(f"status/{STATUS_SLUGS[status]}/", entries, size, f"办理状态：{status}",
+        pages += _record_list(routes.entry_status(status), entries, size, f"办理状态：{status}",
                               f"共 {len(entries)} 期专栏。")
     return pages
 
 
 def _record_list(base: str, records: list, size: int, title: str, intro: str) -> list[Page]:
-    return [Page(page.path, deps=frozenset(keys(page.context["items"])),
-                 facts=(keys(page.context["items"]), intro, page.context["pagination"]),
-                 template="records.html", context=page.context)
-            for page in _paginated(base, "records.html", records, size, {"title": title, "intro": intro})]
+    return _paginated(base, "records.html", records, size, {"title": title, "intro": intro})
 
 
 def _bounced_pages(site: Site, idx: Indexes) -> list[Page]:
     """Cases that were passed around: three handoffs or more, or back to an earlier holder."""
-    size = site.settings.page_size
-    trails = idx.routing.bounced
-    routed = len(idx.routing.trails)
-    pages = []
-    context = {"total": len(trails), "routed": routed}
-    for page in _paginated(bounced_url(), "bounced.html", trails, size, context):
-        shown = keys(t.entry for t in page.context["items"])
-        pages.append(Page(page.path, deps=frozenset(shown),
-                          facts=(shown, routed, page.context["pagination"]),
-                          template=page.template, context=page.context))
-    return pages
+    context = {"total": len(idx.routing.bounced), "routed": len(idx.routing.trails)}
+    return _paginated(routes.BOUNCED, "bounced.html", idx.routing.bounced, site.settings.page_size, context)
 
 
 def _ledger_pages(site: Site, idx: Indexes) -> list[Page]:
     size = site.settings.page_size
-    counts = tuple(len(v) for v in idx.commitments_by_status.values())
-    views = [("commitments/", None, idx.commitments)] + [
-        (f"commitments/{STATUS_SLUGS[s]}/", s, idx.commitments_by_status[s]) for s in LEDGER_STATUSES]
+    views = [(None, idx.commitments)] + [(s, idx.commitments_by_status[s]) for s in CommitmentStatus]
+    counts = [(status, len(refs)) for status, refs in views]
     pages = []
-    for base, status, refs in views:
-        for page in _paginated(base, "commitments.html", refs, size, {"status": status, "total": len(refs)}):
-            items = page.context["items"]
-            pages.append(Page(page.path, deps=frozenset(r.inquiry.key for r in items),
-                              facts=(tuple((r.ident, r.status) for r in items), counts, len(refs),
-                                     page.context["pagination"]),
-                              template=page.template, context=page.context))
+    for status, refs in views:
+        pages += _paginated(routes.ledger(status), "commitments.html", refs, size,
+                            {"status": status, "total": len(refs), "counts": counts})
     return pages
 
 
 def _archive_pages(site: Site, idx: Indexes) -> list[Page]:
-    years = tuple((y.year, y.inquiries, y.entries) for y in idx.years)
-    pages = [Page("archive/index.html", facts=(years, site.editions), template="archive.html",
-                  context={"years": list(idx.archive), "packages": list(reversed(site.editions))})]
+    pages = [Page(routes.output_path(routes.ARCHIVE), template="archive.html",
+                  context={"years": idx.years, "packages": list(reversed(site.editions))})]
     for year, slots in idx.archive.items():
-        shown = tuple((s.kind, s.number, s.record.key if s.record else None) for s in slots)
-        pages.append(Page(f"archive/{year}/index.html",
-                          deps=frozenset(s.record.key for s in slots if s.record), facts=(shown,),
-                          template="archive_year.html", context={"year": year, "slots": slots}))
+        pages.append(Page(routes.output_path(routes.archive_year(year)), template="archive_year.html",
+                          context={"year": year, "slots": slots}))
     return pages
 
 
-def _data_files(site: Site) -> list[Output]:
-    shown = {"records": keys((*site.inquiries, *site.entries)), "commitments": keys(site.inquiries),
-             "departments": (),  # departments.* change only with the registry, which rebuilds all
-             "hops": keys(e for e in site.entries if e.routing),
-             "sources": keys((*site.inquiries, *site.entries))}
+def _data_files(site: Site, idx: Indexes) -> list[Output]:
+    rows = {"records": (*site.inquiries, *site.entries), "commitments": tuple(idx.commitments),
+            "departments": tuple(site.departments.values()), "hops": tuple(idx.routing.trails.values()),
+            "sources": (*site.inquiries, *site.entries)}
     files: list[Output] = [
-        Page("data/index.html", template="data.html", context={"fields": opendata.FIELDS}),
-        DataFile("robots.txt", produce=opendata.render_robots),
-        _feed(site, None, "all"),
+        Page(routes.output_path(routes.DATA), template="data.html", context={"fields": opendata.FIELDS}),
+        DataFile(routes.ROBOTS, produce=opendata.render_robots),
+        _feed(feeds.site_feed(site)),
     ]
     for dataset in opendata.FIELDS:
         for ext, produce in (("json", opendata.render_json), ("csv", opendata.render_csv)):
-            files.append(DataFile(f"data/{dataset}.{ext}", deps=frozenset(shown[dataset]),
-                                  facts=(shown[dataset],), produce=produce, args=(dataset,)))
+            files.append(DataFile(routes.data_file(dataset, ext), produce=produce,
+                                  args=(dataset, rows[dataset])))
     return files
 
 
 def _latest(site: Site) -> dict:
     n = site.settings.latest
-    return {INQUIRY: list(reversed(site.inquiries[-n:])), COLUMN: list(reversed(site.entries[-n:]))}
+    return {Kind.INQUIRY: list(reversed(site.inquiries[-n:])), Kind.COLUMN: list(reversed(site.entries[-n:]))}
 
 
 def _paginated(base: str, template: str, items: list, size: int, context: dict) -> list[Page]:
@@ -407,6 +476,6 @@ def _paginated(base: str, template: str, items: list, size: int, context: dict) 
     for number in range(1, count + 1):
         pagination = Pagination(number, count, base)
         chunk = items[(number - 1) * size: number * size]
-        pages.append(Page(f"{pagination.url(number)}index.html", template=template,
+        pages.append(Page(routes.output_path(pagination.url(number)), template=template,
                           context={**context, "items": chunk, "pagination": pagination}))
     return pages

@@ -16,7 +16,6 @@ from html import escape
 
 import segno
 
-QR_NAME = "qr.svg"
 QUIET_ZONE = 4  # modules of white border that scanners need
 SCALE = 4  # CSS pixels per module at the file's natural size
 MASK = 2  # see above: a fixed, valid mask pattern
@@ -45,6 +44,6 @@ def qr_svg(url: str) -> bytes:
             f'<path stroke="#000" d="{"".join(runs)}"/></svg>\n').encode()
 
 
-def render_qr(site, idx, url: str) -> bytes:
+def render_qr(site, url: str) -> bytes:
     """DataFile producer: the QR code of one record's absolute URL."""
     return qr_svg(url)

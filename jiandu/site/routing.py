@@ -14,36 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from jiandu.content.model import (
-    ASSIGN,
-    CLAIM,
-    CLOSE,
-    RETURN,
-    SUPERVISE,
-    TRANSFER,
-    ColumnEntry,
-    Department,
-    Hop,
-    Party,
-    Site,
-)
+from jiandu.content.model import ColumnEntry, Department, Hop, Party, Site
+from jiandu.core import routes
+from jiandu.core.vocabulary import RoutingAction
 from jiandu.site.charts import Figure
 from jiandu.site.samples import Median, Rate
 
-HANDOFFS = (ASSIGN, TRANSFER, RETURN, CLAIM)  # hops that give the case to someone
-RELEASES = (TRANSFER, RETURN, CLOSE)  # hops by which a department lets the case go
-BOUNCE_HANDOFFS = 3
-ACTION_SLUGS = {ASSIGN: "assign", TRANSFER: "transfer", RETURN: "return", CLAIM: "claim",
-                SUPERVISE: "supervise", CLOSE: "close"}
-
-
-def bounced_url() -> str:
-    return "column/bounced/"
-
-
-def hop_url(entry: ColumnEntry, position: int) -> str:
-    return f"{entry.url}#hop-{position}"
-
+CLOSE, TRANSFER, RETURN = RoutingAction.CLOSE, RoutingAction.TRANSFER, RoutingAction.RETURN
+BOUNCE_HANDOFFS = 3  # a case that changed hands this often bounced
 
 @dataclass(frozen=True)
 class Origin:
@@ -67,11 +45,7 @@ class Step:
 
     @property
     def anchor(self) -> str:
-        return f"hop-{self.position}"
-
-    @property
-    def slug(self) -> str:
-        return ACTION_SLUGS[self.hop.action]
+        return routes.hop_anchor(self.position)
 
 
 @dataclass(frozen=True)
@@ -118,7 +92,7 @@ class Trail:
     @property
     def path(self) -> tuple[Department | Origin, ...]:
         """Who had the case, in turn: the first sender, then each receiver of a handoff."""
-        return (self.steps[0].sender,) + tuple(s.receiver for s in self.steps if s.hop.action in HANDOFFS)
+        return (self.steps[0].sender,) + tuple(s.receiver for s in self.steps if s.hop.action.hands_over)
 
     @property
     def departments(self) -> tuple[str, ...]:
@@ -139,7 +113,7 @@ def read_trail(entry: ColumnEntry, departments: dict[str, Department]) -> Trail:
     steps = []
     for i, hop in enumerate(entry.routing):
         sender, receiver = hop.sender.department, hop.receiver.department
-        if sender in held and hop.action in RELEASES:
+        if sender in held and hop.action.lets_go:
             holdings.append(Holding(sender, held.pop(sender), hop.date))
             let_go.add(sender)
         if receiver and hop.action != CLOSE and receiver not in held:
@@ -147,7 +121,7 @@ def read_trail(entry: ColumnEntry, departments: dict[str, Department]) -> Trail:
             held[receiver] = hop.date
         gap = (hop.date - entry.routing[i - 1].date).days if i else None
         steps.append(Step(i + 1, hop, party(departments, hop.sender), party(departments, hop.receiver), gap))
-    handoffs = sum(hop.action in HANDOFFS for hop in entry.routing)
+    handoffs = sum(hop.action.hands_over for hop in entry.routing)
     return Trail(entry, tuple(steps), tuple(holdings), handoffs, came_back)
 
 

@@ -22,10 +22,11 @@ from pathlib import Path
 
 import cbor2
 
-from jiandu.content.model import COLUMN, KIND_SHORT, LEVELS, Department, Record, Site
+from jiandu.content.model import Department, Record, Site
+from jiandu.core import routes
 from jiandu.core.settings import Settings
+from jiandu.core.vocabulary import Kind, Level
 
-SEARCH_PAGE = "search/"
 CITY_PREFIXES = ("济南市",)
 DEPARTMENT_KIND = "部门"
 TAG = re.compile(r"<[^>]+>")
@@ -53,7 +54,7 @@ def _strip_prefix(name: str) -> str:
 def record_departments(record: Record, site: Site) -> list[Department]:
     """The record's departments, then the districts they (or the entry) belong to."""
     ids = list(record.departments)
-    if record.kind == COLUMN and record.district:
+    if record.kind == Kind.COLUMN and record.district:
         ids.append(record.district)
     ids += [site.departments[i].parent for i in ids if site.departments[i].parent]
     return [site.departments[i] for i in dict.fromkeys(ids)]
@@ -74,12 +75,12 @@ def search_terms(departments: list[Department]) -> str:
 def record_filters(record: Record, site: Site, status_of) -> dict[str, list[str]]:
     """Pagefind filters of a record page: kind, department (full names), year, status."""
     depts = record_departments(record, site)
-    if record.kind == COLUMN:
+    if record.kind == Kind.COLUMN:
         statuses = [record.status]
     else:
         statuses = sorted({status_of(c) for s in record.segments for c in s.commitments})
     return {
-        "kind": [KIND_SHORT[record.kind]],
+        "kind": [record.kind.short],
         "department": [d.name for d in depts],
         "year": [str(record.year)],
         "status": statuses,
@@ -123,16 +124,18 @@ class SearchFields:
         parent = [self.site.departments[dept.parent]] if dept.parent else []
         return search_terms([dept, *parent])
 
-    def options(self, years: list[int], statuses: list[str]) -> dict[str, list[str]]:
-        """The choices the search form offers, in the order a citizen scans them."""
-        depts = sorted(self.site.departments.values(),
-                       key=lambda d: (d.until is not None, LEVELS.index(d.level), d.name))
-        return {
-            "kind": [*KIND_SHORT.values(), DEPARTMENT_KIND],
-            "department": [d.name for d in depts],
-            "year": [str(y) for y in sorted(years, reverse=True)],
-            "status": list(statuses),
-        }
+
+def search_options(site: Site, years: list[int], statuses: list[str]) -> dict[str, list[str]]:
+    """The choices the search form offers, in the order a citizen scans them."""
+    levels = list(Level)
+    depts = sorted(site.departments.values(),
+                   key=lambda d: (d.until is not None, levels.index(d.level), d.name))
+    return {
+        "kind": [*(kind.short for kind in Kind), DEPARTMENT_KIND],
+        "department": [d.name for d in depts],
+        "year": [str(y) for y in sorted(years, reverse=True)],
+        "status": list(statuses),
+    }
 
 
 def pagefind_executable() -> Path:
@@ -152,12 +155,12 @@ def build_search_index(output: Path, settings: Settings) -> None:
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     if done.returncode != 0:
         raise SearchIndexError(f"生成搜索索引失败（pagefind）：{done.stderr.strip() or done.stdout.strip()}")
-    canonicalize_filters(output / "pagefind")
+    canonicalize_filters(output / routes.PAGEFIND)
     for unused in ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js",
                    "pagefind-modular-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
                    "pagefind-highlight.js"):
         # The site has its own accessible search page; Pagefind's UI bundles are not published.
-        (output / "pagefind" / unused).unlink(missing_ok=True)
+        (output / routes.PAGEFIND / unused).unlink(missing_ok=True)
 
 
 # Pagefind writes the values of each filter, and the list of filters, in hash-map order, which

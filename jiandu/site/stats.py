@@ -8,18 +8,19 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from jiandu.core.vocabulary import CommitmentStatus, EntryStatus
 from jiandu.site.charts import Figure
-from jiandu.site.indexes import LEDGER_STATUSES, DepartmentFacts, Indexes
+from jiandu.site.indexes import DepartmentFacts, Indexes
 from jiandu.site.routing import RoutingStats, routing_figure, routing_stats
 from jiandu.site.samples import Median, Rate
 
-CLOSED = "已办结"
+CLOSED = EntryStatus.CLOSED
 
 
 @dataclass(frozen=True)
 class DepartmentStats:
     years: tuple[tuple[int, int, int], ...]  # (year, segments, entries), oldest first
-    commitments: tuple[tuple[str, int], ...]  # (status, count) in ledger order, overdue included
+    commitments: tuple[tuple[CommitmentStatus, int], ...]  # (status, count) in ledger order, overdue included
     entries: int
     closed: int
     closed_share: Rate  # closed entries over entries
@@ -38,7 +39,7 @@ class DepartmentStats:
 
     @property
     def overdue(self) -> int:
-        return dict(self.commitments)["逾期"]
+        return dict(self.commitments)[CommitmentStatus.OVERDUE]
 
     # Directory views sort by these names (pages.RANKINGS).
     @property
@@ -82,7 +83,7 @@ def department_stats(facts: DepartmentFacts, idx: Indexes, minimum: int) -> Depa
     yearly = {y: Median(tuple(d), minimum, "期") for y, d in sorted(days.items())}
     return DepartmentStats(
         years=tuple((y, segments[y], entry_years[y]) for y in sorted(segments | entry_years)),
-        commitments=tuple((s, statuses[s]) for s in LEDGER_STATUSES),
+        commitments=tuple((s, statuses[s]) for s in CommitmentStatus),
         entries=len(entries),
         closed=closed,
         closed_share=Rate(closed, len(entries), minimum, "期"),
@@ -105,9 +106,9 @@ def department_figures(stats: DepartmentStats) -> list[Figure]:
                "；".join(f"{s} {n} 项" for s, n in stats.commitments), "状态", ("承诺数",),
                tuple((s, (n,)) for s, n in stats.commitments)),
         Figure("fig-closed", "专栏办结情况",
-               f"共 {stats.entries} 期，已办结 {stats.closed} 期，办结率 {stats.closed_share.text}",
+               f"共 {stats.entries} 期，{CLOSED} {stats.closed} 期，办结率 {stats.closed_share.text}",
                "办理结果", ("期数",),
-               (("已办结", (stats.closed,)), ("未办结", (stats.entries - stats.closed,)))),
+               ((CLOSED, (stats.closed,)), ("未办结", (stats.entries - stats.closed,)))),
         Figure("fig-days", "从刊发到办结的天数（中位数）", days_desc, "刊发年份", ("天数",),
                tuple((f"{y}年", (d,)) for y, d in stats.yearly_days), unit=" 天"),
         routing_figure(stats.routing),
