@@ -6,7 +6,7 @@ import sys
 sys.path.append(os.path.dirname(os.path.abspath(__file__)))
 from pelicanconf import *  # noqa: F403
 
-SITEURL = os.environ.get("JIANDU_SITEURL", "https://jiandu.example.gov.cn")
+SITEURL = os.environ.get("JIANDU_SITEURL", JIANDU_PUBLIC_URL)  # noqa: F405
 RELATIVE_URLS = False
 
 # Deployment target of `invoke publish` (see README, "Publishing"): a local folder, `rsync:/path`

@@ -1,4 +1,4 @@
-"""invoke tasks: thin wrappers over jiandu.build, which holds the logic and its tests."""
+"""invoke tasks: thin wrappers over jiandu.commands.build, which holds the logic and its tests."""
 
 import sys
 from pathlib import Path
@@ -14,7 +14,7 @@ PUBLISH_CONF = ROOT / "publishconf.py"
 @task
 def check(c):
     """检查全部内容（Validate every content file and report all problems）."""
-    from jiandu.build import check as run_check
+    from jiandu.commands.build import check as run_check
 
     sys.exit(run_check(CONF))
 
@@ -22,24 +22,33 @@ def check(c):
 @task
 def build(c, output=str(OUTPUT)):
     """生成网站（Build the site into output/; invalid content leaves output/ untouched）."""
-    from jiandu.build import build_or_report
+    from jiandu.commands.build import build_or_report
 
     sys.exit(build_or_report(CONF, Path(output)))
 
 
-@task(help={"target": "部署目标：文件夹、rsync:/路径 或 用户@主机:/路径；默认取 JIANDU_DEPLOY_TARGET"})
-def publish(c, target=""):
-    """检查、按发布设置生成并原子切换上线（Check, build with publishconf.py, deploy atomically）."""
-    from jiandu.deploy import publish as run_publish
+@task(help={"target": "部署目标：文件夹、rsync:/路径 或 用户@主机:/路径；默认取 JIANDU_DEPLOY_TARGET",
+            "offline": "自查时不检查外部链接（不联网）"})
+def publish(c, target="", offline=False):
+    """自查、检查、按发布设置生成并原子切换上线（Inspect, check, build with publishconf.py, deploy）."""
+    from jiandu.commands.deploy import publish as run_publish
 
-    sys.exit(run_publish(PUBLISH_CONF, ROOT, target=target or None))
+    sys.exit(run_publish(PUBLISH_CONF, ROOT, target=target or None, offline=offline))
+
+
+@task(help={"offline": "不检查外部链接（不联网）"})
+def inspect(c, offline=False):
+    """网站自查：栏目更新、空白栏目、链接、网页元数据、撤销部门、网站标识；报告写入 reports/."""
+    from jiandu.commands.inspect import inspect as run_inspect
+
+    sys.exit(run_inspect(PUBLISH_CONF, ROOT, offline=offline))
 
 
 @task(help={"date": "日期，年-月-日（默认今天）", "number": "期号（默认当年下一个）",
             "department": "责任部门编号或名称"})
 def new(c, kind, date="", number="", department=""):
     """新建一期电视问政（inquiry）或专栏稿件（column）."""
-    from jiandu.scaffold import ScaffoldError, new_record
+    from jiandu.commands.scaffold import ScaffoldError, new_record
 
     try:
         path = new_record(ROOT, kind, on=date or None, number=number or None,
@@ -53,10 +62,10 @@ def new(c, kind, date="", number="", department=""):
 @task(name="import-feed")
 def import_feed(c, source):
     """从 RSS/Atom 订阅导入草稿到 content/drafts/（本地文件或网址）."""
-    from jiandu.build import read_pelican_settings
-    from jiandu.importer import FeedError
-    from jiandu.importer import import_feed as run_import
-    from jiandu.settings import jiandu_settings
+    from jiandu.commands.build import read_pelican_settings
+    from jiandu.commands.importer import FeedError
+    from jiandu.commands.importer import import_feed as run_import
+    from jiandu.core.settings import jiandu_settings
 
     settings = jiandu_settings(read_pelican_settings(CONF))
     try:
@@ -70,9 +79,9 @@ def import_feed(c, source):
 @task
 def redact(c, path, yes=False):
     """对文件中的个人信息打码（先列出，确认后修改）."""
-    from jiandu.build import read_pelican_settings
-    from jiandu.redact import redact as run_redact
-    from jiandu.settings import jiandu_settings
+    from jiandu.commands.build import read_pelican_settings
+    from jiandu.commands.redact import redact as run_redact
+    from jiandu.core.settings import jiandu_settings
 
     settings = jiandu_settings(read_pelican_settings(CONF))
     file = Path(path) if Path(path).is_absolute() or Path(path).exists() else ROOT / path
@@ -84,7 +93,7 @@ def redact(c, path, yes=False):
 @task
 def serve(c, port=8000, host="127.0.0.1"):
     """本地预览，修改内容或主题后自动重建并刷新（Preview with live reload）."""
-    from jiandu.serve import serve as run_serve
+    from jiandu.commands.serve import serve as run_serve
 
     run_serve(CONF, OUTPUT, host=host, port=int(port))
 
@@ -98,7 +107,7 @@ def test(c, args=""):
 @task(name="regenerate-expected")
 def regenerate_expected(c):
     """Rebuild tests/expected/ from the fixture site, on purpose, after an intended change."""
-    from jiandu.testing import regenerate_expected_tree
+    from jiandu.commands.testing import regenerate_expected_tree
 
     regenerate_expected_tree(ROOT)
 
@@ -106,7 +115,7 @@ def regenerate_expected(c):
 @task(help={"ref": "要归档的 git 版本（默认 HEAD）"})
 def archive(c, ref="HEAD"):
     """归档一个版本：生成 BagIt 包和 WARC 文件，写入 archives/（Package the edition at REF）."""
-    from jiandu.archive import archive as run_archive
+    from jiandu.editions.archive import archive as run_archive
 
     sys.exit(run_archive(ROOT, ref))
 
@@ -119,6 +128,6 @@ def archive(c, ref="HEAD"):
 })
 def verify_deploy(c, target, manifest=None, edition=None, ref="HEAD"):
     """核对已部署的网站：报告缺少、多出和被改动的文件（Verify a deployed site）."""
-    from jiandu.verify import verify_deploy as run_verify
+    from jiandu.editions.verify import verify_deploy as run_verify
 
     sys.exit(run_verify(ROOT, target, manifest=manifest, edition=edition, ref=ref))

@@ -31,7 +31,7 @@ PYTHON = sys.executable
 JIANDU_BUILD = """
 import sys
 from pathlib import Path
-from jiandu.build import build
+from jiandu.commands.build import build
 build(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), JIANDU_AS_OF="2022-06-30",
       JIANDU_SEARCH=False)
 """
@@ -39,7 +39,7 @@ build(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), JIANDU_AS_OF="202
 PREVIEW = """
 import sys
 from pathlib import Path
-from jiandu.serve import serve
+from jiandu.commands.serve import serve
 serve(Path(sys.argv[1]), Path(sys.argv[2]), port=int(sys.argv[4]), root=Path(sys.argv[3]),
       JIANDU_AS_OF="2022-06-30", JIANDU_SEARCH=False)
 """

@@ -6,13 +6,18 @@ This module only wires Pelican's signals to the stages that live in their own mo
 from pathlib import Path
 
 from pelican import signals
+from pelican.log import console
 
-from .generator import JianduGenerator
-from .manifest import write_manifest
-from .search import build_search_index
+from jiandu.build import summary
+from jiandu.build.generator import JianduGenerator
+from jiandu.build.manifest import write_manifest
+from jiandu.core.problems import ContentError
+from jiandu.core.settings import jiandu_settings
+from jiandu.editions.permalinks import address_problems
+from jiandu.site.search import build_search_index
 
 # Steps run in this order once every page and asset is written. Each is a function
-# (output: Path, pelican_settings: dict) -> None. The manifest stays last: it lists every file
+# (output: Path, settings: Settings) -> None. The manifest stays last: it lists every file
 # the steps before it wrote, the search index included.
 FINALIZE_STEPS: list = [build_search_index, write_manifest]
 
@@ -21,11 +26,29 @@ def _generators(pelican):
     return JianduGenerator
 
 
+def _check_addresses(generators):
+    """After reading, before writing: refuse what `invoke check` refuses about addresses."""
+    for generator in generators:
+        if isinstance(generator, JianduGenerator) and generator.read:
+            site, idx = generator.read
+            problems = address_problems(site, generator.pipeline.settings.root, idx)
+            if problems:
+                raise ContentError(problems)
+
+
 def _finalized(pelican):
+    settings = jiandu_settings(pelican.settings)
+    output = Path(pelican.output_path)
     for step in FINALIZE_STEPS:
-        step(Path(pelican.output_path), pelican.settings)
+        step(output, settings)
+    done = summary.take(output)
+    if done:
+        summary.say(done.line(summary.count_files(output)))
+        # Pelican's own closing line follows and counts "0 articles": Jiandu's line replaces it.
+        console.quiet = True
 
 
 def register():
     signals.get_generators.connect(_generators)
+    signals.all_generators_finalized.connect(_check_addresses)
     signals.finalized.connect(_finalized)

@@ -28,6 +28,8 @@ TEMPLATE_PAGES = {
     "entry": "column/2016-014/",
     "department": "departments/cgj/",
     "directory": "departments/",
+    "ranking": "departments/by/sent-back/",  # ranked and thin-sample departments
+    "bounced": "column/bounced/",
     "ledger": "commitments/",
     "archive": "archive/",
     "search": "search/?q=%E5%8D%A0%E9%81%93%E7%BB%8F%E8%90%A5",
@@ -73,7 +75,7 @@ class SiteHandler(SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory) -> Path:
-    from jiandu.build import build
+    from jiandu.commands.build import build
     from tests.conftest import CONF
 
     output = tmp_path_factory.mktemp("demo-browser") / "output"

@@ -4,8 +4,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from jiandu.manifest import site_files
-from jiandu.testing import FIXTURE
+from jiandu.build.manifest import site_files
+from jiandu.commands.testing import FIXTURE
 from tests.conftest import PROJECT
 
 

@@ -15,11 +15,11 @@ import pytest
 import yaml
 from warcio.archiveiterator import ArchiveIterator
 
-from jiandu.archive import CONTENT_TYPES, archive, build_at_ref, public_url
-from jiandu.build import build
-from jiandu.editions import load_editions
-from jiandu.manifest import file_sha256, site_files
-from jiandu.problems import Problems
+from jiandu.build.manifest import file_sha256, site_files
+from jiandu.commands.build import build
+from jiandu.content.edition_index import load_editions
+from jiandu.core.problems import Problems
+from jiandu.editions.archive import CONTENT_TYPES, archive, build_at_ref, public_url
 from tests.conftest import PROJECT, parse
 from tests.gitutil import commit_all, git, make_repo
 
@@ -168,7 +168,7 @@ def test_a_ref_is_built_with_its_own_code(archived, tmp_path):
     repo, _ = archived
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", str(repo), str(clone))
-    render = clone / "jiandu/render.py"
+    render = clone / "jiandu/site/citations.py"  # where date_cn, the date on every page, lives
     render.write_text(render.read_text(encoding="utf-8").replace(
         'f"{value.year}年{value.month}月{value.day}日"', 'f"{value.year}年{value.month}月{value.day}日（旧版代码）"'),
         encoding="utf-8")

@@ -5,7 +5,7 @@ import re
 from contextlib import redirect_stdout
 
 from bench import generate, run
-from jiandu.build import check
+from jiandu.commands.build import check
 from tests.conftest import CONF
 
 

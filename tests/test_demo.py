@@ -1,12 +1,13 @@
 """The shipped demo content: valid, and every department and record gets a page."""
 
 import io
+import re
 
 import pytest
 
-from jiandu.build import build, check, read_pelican_settings
-from jiandu.content import load_site
-from jiandu.settings import jiandu_settings
+from jiandu.commands.build import build, check, read_pelican_settings
+from jiandu.content.tree import load_site
+from jiandu.core.settings import jiandu_settings
 from tests.conftest import CONF, parse
 
 
@@ -45,3 +46,21 @@ def test_demo_build_has_a_page_for_every_department_and_record(demo):
         assert soup.select_one(".jd-sample-notice") is not None
     for dept in site.departments.values():
         assert parse(output / dept.url / "index.html").h1.get_text() == dept.name
+
+
+def test_demo_trails_sources_and_fair_figures(demo):
+    site, output = demo
+    routed = [e for e in site.entries if e.routing]
+    assert len(routed) >= 10
+    bounced = parse(output / "column/bounced/index.html").select("table.jd-bounced tbody tr")
+    assert len(bounced) >= 2
+    for session in site.inquiries:  # every session has a segment video link at its moment
+        links = parse(output / session.url / "index.html").select(".jd-segment .jd-citation--video a")
+        assert links and all(re.search(r"#t=\d\d:\d\d:\d\d$", a["href"]) for a in links), session.key
+    # The default minimum sample is 5: szj received five cases, cgj one.
+    ranking = parse(output / "departments/by/sent-back/index.html")
+    ranked = [r.th.a["href"] for r in ranking.select("table.jd-ranking tbody tr")]
+    thin = [a["href"] for a in ranking.select(".jd-unranked__list a")]
+    assert "../../szj/" in ranked and "../../cgj/" in thin and "../../cgj/" not in ranked
+    cgj = parse(output / "departments/cgj/index.html").select_one("ul[aria-labelledby=routing-figures]")
+    assert "退回率 样本不足（0/1，少于 5 件）" in cgj.get_text()

@@ -7,13 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from jiandu import deploy as deploy_module
-from jiandu.deploy import CURRENT, DeployError, Target, deploy, publish, switch_current
-from tests.conftest import PROJECT
+from jiandu.build.manifest import write_manifest
+from jiandu.commands import deploy as deploy_module
+from jiandu.commands.deploy import CURRENT, DeployError, Target, deploy, publish, switch_current
+from jiandu.core.settings import DEFAULTS
+from tests.conftest import PROJECT, PUBLISHABLE_AS_OF, make_publishable
 from tests.test_validation import write
 
 PUBLISH_CONF = PROJECT / "publishconf.py"
-AS_OF = {"JIANDU_AS_OF": "2016-06-30"}
+AS_OF = {"JIANDU_AS_OF": PUBLISHABLE_AS_OF}
+
+
+@pytest.fixture
+def tree(tree):
+    return make_publishable(tree)
 
 
 def require_rsync() -> None:
@@ -23,6 +30,21 @@ def require_rsync() -> None:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message)
         pytest.skip(message)
+
+
+def run_here(monkeypatch) -> None:
+    """Run the commands meant for the host `deploy@web1` (over ssh and rsync) in a local shell."""
+    def local_shell(host, command):
+        assert host == "deploy@web1"
+        return ["sh", "-c", command]
+
+    real_rsync = deploy_module._rsync
+
+    def local_rsync(site, dest, link_dest, remote_link_dest=None):
+        real_rsync(site, dest.split(":", 1)[1], link_dest, remote_link_dest)
+
+    monkeypatch.setattr(deploy_module, "_ssh_command", local_shell)
+    monkeypatch.setattr(deploy_module, "_rsync", local_rsync)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -112,7 +134,7 @@ def test_copy_failing_midway_leaves_no_partial_release(published, monkeypatch):
     before = snapshot(target)
 
     def copy_then_fail(src, dst, **kwargs):
-        Path(dst).mkdir(parents=True)
+        Path(dst).mkdir(parents=True, exist_ok=True)
         (Path(dst) / "index.html").write_text("半个网站", encoding="utf-8")
         raise OSError("磁盘已满")
 
@@ -147,6 +169,7 @@ def test_old_releases_are_pruned_but_never_the_live_one(tmp_path):
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("ok", encoding="utf-8")
+    write_manifest(site, DEFAULTS)
     target = Target(str(tmp_path / "srv"))
     for rid in ("r1", "r2", "r3", "r4"):
         deploy(site, target, rid)
@@ -158,8 +181,9 @@ def test_old_releases_are_pruned_but_never_the_live_one(tmp_path):
     assert sorted(p.name for p in (tmp_path / "srv/releases").iterdir()) == ["r5"]
 
 
-def test_incomplete_site_is_refused(tmp_path):
-    with pytest.raises(DeployError, match="index.html"):
+def test_a_site_without_manifest_is_refused(tmp_path):
+    (tmp_path / "index.html").write_text("ok", encoding="utf-8")
+    with pytest.raises(DeployError, match="没有可读的 manifest.json"):
         deploy(tmp_path, Target(str(tmp_path / "srv")), "r1")
     assert not (tmp_path / "srv").exists()
 
@@ -191,22 +215,7 @@ def test_without_a_target_publish_only_builds(tree):
 def test_remote_target_commands_run_by_a_local_shell(tree, tmp_path, monkeypatch):
     """The ssh and rsync commands for `host:/path`, executed here instead of on a host."""
     require_rsync()
-    import subprocess
-
-    def local_ssh(host, command):
-        assert host == "deploy@web1"
-        result = subprocess.run(["sh", "-c", command], capture_output=True, text=True)
-        if result.returncode:
-            raise DeployError(result.stderr)
-        return result.stdout
-
-    real_rsync = deploy_module._rsync
-
-    def local_rsync(site, dest, link_dest, remote_link_dest=None):
-        real_rsync(site, dest.split(":", 1)[1], link_dest, remote_link_dest)
-
-    monkeypatch.setattr(deploy_module, "_ssh", local_ssh)
-    monkeypatch.setattr(deploy_module, "_rsync", local_rsync)
+    run_here(monkeypatch)
     target = tmp_path / "srv"
     for rid in ("r1", "r2", "r3"):
         status, out = run(tree, f"deploy@web1:{target}", rid)

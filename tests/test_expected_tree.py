@@ -2,7 +2,7 @@
 
 import difflib
 
-from jiandu.testing import EXPECTED
+from jiandu.commands.testing import EXPECTED
 from tests.conftest import PROJECT
 
 

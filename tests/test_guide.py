@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from jiandu.build import build_or_report, check
+from jiandu.commands.build import build_or_report, check
 from tests.conftest import CONF, PROJECT, parse
 
 GUIDE = PROJECT / "docs" / "编辑指南.md"
@@ -71,6 +71,9 @@ def test_every_example_passes_check_and_builds(project, tmp_path):
         title = re.search(r"^title: \"?(.+?)\"?$", text, re.M).group(1)
         assert title in page.find("h1").text
     assert (output / "departments/hy-yjj/index.html").is_file()
+    # The routing example went back and forth: it is listed among the bounced cases.
+    bounced = parse(output / "column/bounced/index.html").select("table.jd-bounced tbody th a")
+    assert "../2017-012/" in [a["href"] for a in bounced]
 
 
 @pytest.mark.parametrize("path, text, expected", bad_examples(), ids=lambda v: str(v)[:30])
@@ -89,5 +92,25 @@ def test_every_guard_message_is_explained_in_the_guide():
     for phrase in ("发现个人信息", "外部链接指向不在白名单内的域名", "发现隐藏文字", "没有对应任何发现",
                    "缺少必填字段", "未知部门", "链接目标", "YAML 格式错误", "invoke redact",
                    "invoke import-feed", "invoke serve", "invoke publish", "invoke new inquiry",
-                   "invoke new column", "history", "aliases", "exemptions"):
+                   "invoke new column", "history", "aliases", "exemptions", "routing", "sources",
+                   "JIANDU_ROUTING_ORIGINS", "JIANDU_MIN_SAMPLE", "样本不足", "反复流转", "#t=00:12:30",
+                   "第一条流转记录", "已于", "流转记录的日期", "以“办结”结束", "最后一条流转记录",
+                   "视频时间点", "没有视频网址"):
+        assert phrase in guide, phrase
+
+
+def test_every_inspection_finding_and_identity_message_is_explained_in_the_guide():
+    from jiandu.core.identity import IDENTITY_SCHEMA
+    from jiandu.editions.inspect import EXTERNAL_VERDICTS, KINDS
+
+    guide = GUIDE.read_text(encoding="utf-8")
+    for kind in KINDS:
+        assert f"| {kind}：" in guide, kind
+    for _, said, _ in EXTERNAL_VERDICTS.values():
+        assert said.split("（")[0].split(" {")[0] in guide, said
+    for name in IDENTITY_SCHEMA.names():
+        assert name in guide, name
+    for phrase in ("invoke inspect", "--offline", "reports/inspection.html", "缺少网站标识设置", "格式无效",
+                   "指向不存在的页面或文件", "指向的页面上没有位置", "没有任何问政或专栏记录", "没有写明承接部门",
+                   "JIANDU_UPDATE_DAYS", "长辈版"):
         assert phrase in guide, phrase

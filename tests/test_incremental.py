@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from jiandu.build import read_pelican_settings
-from jiandu.pipeline import Pipeline
-from jiandu.settings import jiandu_settings
-from jiandu.testing import FIXTURE_AS_OF
+from jiandu.build.pipeline import Pipeline
+from jiandu.commands.build import read_pelican_settings
+from jiandu.commands.testing import FIXTURE_AS_OF
+from jiandu.core.settings import jiandu_settings
 from tests.conftest import CONF, PROJECT
 
 
@@ -51,6 +51,10 @@ EDITS = {
                                       "        due: 2016-12-31\n        status: 已兑现\n        checked: 2016-06-01\n"),
     "year": lambda c: edit(c / "column/2016-005.md", "date: 2016-06-01", "date: 2017-01-05")
     or edit(c / "column/2016-005.md", "resolved: 2016-06-11", "resolved: 2017-01-15"),
+    "routing": lambda c: edit(c / "column/2016-004.md", "    to: sh-zhzf\n", "    to: jtj\n"),
+    "hop-added": lambda c: edit(c / "column/2016-004.md", "    action: 转办\n---",
+                                "    action: 转办\n  - date: 2016-05-10\n    from: sh-zhzf\n    to: fgj\n"
+                                "    action: 退回\n    note: 称不属于本部门职责\n---"),
     "added": lambda c: (c / "column/2016-007.md").write_text(NEW_ENTRY, encoding="utf-8"),
     "removed": lambda c: (c / "column/2016-005.md").unlink(),
 }
@@ -109,7 +113,7 @@ def test_preview_rewrites_a_page_when_its_file_is_saved(tree, tmp_path):
     import threading
     import time
 
-    from jiandu.serve import Preview
+    from jiandu.commands.serve import Preview
 
     lines = []
     preview = Preview(CONF, tmp_path / "output", root=tree, out=lines.append, JIANDU_AS_OF=FIXTURE_AS_OF)
@@ -127,3 +131,14 @@ def test_preview_rewrites_a_page_when_its_file_is_saved(tree, tmp_path):
     assert "从保存到写完用时" in lines[0]
     page = (tmp_path / "output/column/2016-002/index.html").read_text(encoding="utf-8")
     assert "夜市整治再回头" in page
+
+
+def test_a_new_hop_rewrites_the_pages_and_feeds_that_show_the_trail(tree, tmp_path):
+    live = pipeline(tree, tmp_path / "live")
+    live.build()
+    EDITS["hop-added"](tree / "content")  # the case comes back to fgj: now it bounced
+    written = set(live.update().written)
+    assert {"column/2016-004/index.html", "column/bounced/index.html", "departments/fgj/feed.atom",
+            "departments/sh-zhzf/feed.atom", "departments/fgj/index.html", "data/hops.json",
+            "departments/by/bounced/index.html"} <= written
+    assert "departments/jtj/feed.atom" not in written and "column/2016-001/index.html" not in written

@@ -4,7 +4,7 @@ import hashlib
 import json
 
 from jiandu import FINALIZE_STEPS
-from jiandu.manifest import read, write_manifest
+from jiandu.build.manifest import read, write_manifest
 
 
 def test_manifest_is_the_last_finalize_step():

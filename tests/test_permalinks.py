@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from jiandu.build import build, build_or_report, check
-from jiandu.editions import Edition, Package, save_editions
-from jiandu.manifest import file_sha256
-from jiandu.testing import FIXTURE_AS_OF, build_fixture_site
+from jiandu.build.manifest import file_sha256
+from jiandu.commands.build import build, build_or_report, check
+from jiandu.commands.testing import FIXTURE_AS_OF, build_fixture_site
+from jiandu.content.edition_index import Edition, Package, save_editions
 from tests.conftest import CONF, PROJECT, parse
 from tests.test_validation import ENTRY, problems, write
 
@@ -68,7 +68,8 @@ def test_alias_may_not_take_the_address_of_a_generated_page(tree, tmp_path):
 def test_fixture_redirect_page_points_to_the_current_url(fixture_site):
     soup = parse(fixture_site / "column/2016-003/index.html")
     assert soup.select_one('meta[http-equiv="refresh"]')["content"] == "0; url=../2016-004/"
-    assert soup.select_one('link[rel="canonical"]')["href"] == "../2016-004/"
+    # The canonical link names the permanent address even in the preview (JIANDU_PUBLIC_URL).
+    assert soup.select_one('link[rel="canonical"]')["href"] == "https://jiandu.example.gov.cn/column/2016-004/"
     link = soup.select_one("main a.jd-redirect__link")  # readable and followable without refresh or JS
     assert link["href"] == "../2016-004/" and link.get_text() == "/column/2016-004/"
     assert soup.h1.get_text() == "本页网址已变更"

@@ -2,8 +2,8 @@
 
 import io
 
-from jiandu.progress import SHOW_MIN, PlainProgress, console_progress
-from jiandu.workers import run_split
+from jiandu.build.progress import SHOW_MIN, PlainProgress, console_progress
+from jiandu.core.workers import run_split
 
 
 def test_small_jobs_report_nothing():

@@ -23,8 +23,8 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from jiandu.build import build_or_report, check
-from jiandu.testing import FIXTURE, FIXTURE_AS_OF
+from jiandu.commands.build import build_or_report, check
+from jiandu.commands.testing import FIXTURE, FIXTURE_AS_OF
 from tests.conftest import CONF, PROJECT
 
 CI = os.environ.get("CI") == "true"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from jiandu.manifest import site_files
+from jiandu.build.manifest import site_files
 from tests.gitutil import commit_all, project_files
 
 HELPER = Path(__file__).parent / "helpers" / "shuffled_build.py"

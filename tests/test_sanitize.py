@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from jiandu.build import build_or_report
-from jiandu.content import render_body
-from jiandu.sanitize import sanitize_html
+from jiandu.commands.build import build_or_report
+from jiandu.content.sanitize import sanitize_html
+from jiandu.content.tree import render_body
+from jiandu.core.source import control_refs
 from tests.conftest import CONF, parse
 from tests.test_validation import write
 
@@ -60,7 +61,8 @@ def test_ordinary_markdown_survives():
 
 
 def test_built_page_carries_no_payload(tree, tmp_path):
-    body = "\n\n".join(p for p in PAYLOADS if "://" not in p and "//" not in p)
+    # A payload with a reference to a control character (&#14;) is refused by check itself.
+    body = "\n\n".join(p for p in PAYLOADS if "://" not in p and "//" not in p and not control_refs(p))
     write(tree, "content/column/2016-009.md",
           "---\ntitle: 测试\nnumber: 9\ndate: 2016-06-01\ndepartments: [cgj]\nstatus: 已受理\n---\n"
           f"正文。\n\n{body}\n")
@@ -123,7 +125,7 @@ def test_sanitized_payloads_run_nothing_in_chromium():
 
 
 def test_body_html_cannot_take_over_page_anchors_but_footnotes_work():
-    from jiandu.content import _markdown
+    from jiandu.content.sanitize import _markdown
 
     html = sanitize_html(_markdown().reset().convert('<a id="q1" href="#q1">x</a>\n\n正文[^1]。\n\n[^1]: 注释'))
     soup = BeautifulSoup(html, "html.parser")

@@ -1,14 +1,15 @@
 """`invoke new`: next edition number, today's date, options, explained keys, no overwriting."""
 
 import io
+import re
 from datetime import date
 
 import pytest
 import yaml
 
-from jiandu import scaffold
-from jiandu.build import check
-from jiandu.scaffold import ScaffoldError, new_record
+from jiandu.commands import scaffold
+from jiandu.commands.build import check
+from jiandu.commands.scaffold import ScaffoldError, new_record
 from tests.conftest import CONF
 
 
@@ -89,3 +90,28 @@ def test_bad_options_are_explained(tree, kwargs, message):
 def test_unknown_kind(tree):
     with pytest.raises(ScaffoldError, match="inquiry"):
         new_record(tree, "article")
+
+
+def uncomment_examples(text: str) -> str:
+    """Enable every commented key (`# key:`), as the comments tell staff to do."""
+    return re.sub(r"^(\s*)# ((?:- )?[a-z_]+:|  )", r"\1\2", text, flags=re.M)
+
+
+def test_column_scaffold_offers_sources_and_routing_that_check_once_enabled(tree):
+    path = new_record(tree, "column", on="2016-06-01", department="城管局")
+    text = path.read_text(encoding="utf-8")
+    assert "# sources:" in text and "# routing:" in text
+    path.write_text(uncomment_examples(text).replace("title:\n", "title: 路灯修好了\n"), encoding="utf-8")
+    data = meta(path)
+    assert data["sources"][0] == {"type": "报纸", "title": "济南日报", "date": date(2016, 6, 1), "page": "A3"}
+    assert data["routing"][0]["to"] == "cgj" and data["routing"][0]["action"] == "交办"
+    assert problems(tree) == []
+
+
+def test_inquiry_scaffold_offers_a_video_moment(tree):
+    path = new_record(tree, "inquiry", on="2016-07-01", department="jtj")
+    text = uncomment_examples(path.read_text(encoding="utf-8"))
+    path.write_text(text.replace("video:\n", "video: https://www.jnnews.tv/wenzheng/2016-07.mp4\n"), encoding="utf-8")
+    assert meta(path)["segments"][0]["sources"][0]["at"] == "00:12:30"
+    assert {p.split(": ", 1)[1] for p in problems(tree)} == {
+        "缺少必填字段 title（标题）。", "缺少必填字段 topic（问题）。", "缺少必填字段 text（承诺内容）。"}

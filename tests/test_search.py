@@ -92,7 +92,7 @@ def test_pagefind_index_is_built_in_chinese(demo_site):
 
 
 def test_search_bundle_is_byte_identical_across_builds(demo_site, tmp_path):
-    from jiandu.build import build
+    from jiandu.commands.build import build
     from tests.conftest import CONF
 
     again = tmp_path / "again"

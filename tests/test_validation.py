@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from jiandu.build import build_or_report, check
+from jiandu.commands.build import build_or_report, check
 from tests.conftest import CONF, PROJECT
 
 
@@ -313,3 +313,146 @@ def test_an_imported_draft_moved_too_early_says_what_to_do(tree):
     assert problems(tree) == [
         "content/column/2016-009.md:6: 字段 status（办理状态）：取值“draft”无效。"
         " 这是导入的草稿：请核对内容，把 status 改为 已受理、办理中 或 已办结 后再发布。"]
+
+
+# ---- routing trail and sources (one case per rule) -----------------------------------------
+
+ROUTED = ENTRY.replace("status: 已受理\n", """status: {status}
+routing:
+  - date: 2016-05-03
+    from: 12345热线
+    to: 市城管局
+    action: 交办
+  - date: {second}
+    from: {sender}
+    to: {receiver}
+    action: {action}
+""")
+
+
+def routed(status="办理中", second="2016-05-10", sender="cgj", receiver="jtj", action="转办", extra=""):
+    return ROUTED.format(status=status, second=second, sender=sender, receiver=receiver,
+                         action=action).replace("status:", extra + "status:", 1)
+
+
+def test_a_valid_trail_passes(tree):
+    write(tree, "content/column/2016-009.md", routed())
+    assert problems(tree) == []
+
+
+def test_hop_department_must_be_in_the_registry(tree):
+    write(tree, "content/column/2016-009.md", routed(receiver="市城管"))
+    assert problems(tree) == [
+        "content/column/2016-009.md:14: 字段 routing[2].to（接收方）：未知部门“市城管”。 是否指 市城管局 (cgj)？"]
+
+
+def test_hop_to_a_department_abolished_before_its_date_suggests_the_successor(tree):
+    write(tree, "content/column/2016-009.md", routed(second="2016-10-08", receiver="sh-cgzf"))
+    assert problems(tree) == [
+        "content/column/2016-009.md:14: 部门“商河县城市管理行政执法局”已于 2016-09-30 撤销，"
+        "不能出现在 2016-10-08 的流转记录中。 是否指承接部门 商河县执法局 (sh-zhzf)？"]
+
+
+def test_hop_to_a_department_on_the_day_it_was_abolished_is_fine(tree):
+    write(tree, "content/column/2016-009.md", routed(second="2016-09-30", receiver="sh-cgzf"))
+    assert problems(tree) == []
+
+
+def test_hops_in_date_order(tree):
+    write(tree, "content/column/2016-009.md", routed(second="2016-05-01"))
+    assert problems(tree) == [
+        "content/column/2016-009.md:12: 流转记录的日期 2016-05-01 早于上一条 2016-05-03。"
+        " routing 中的各条记录应按日期从早到晚排列。"]
+
+
+def test_no_hop_after_resolved(tree):
+    write(tree, "content/column/2016-009.md", routed(status="已办结", second="2016-06-20", receiver="12345热线",
+                                                     action="办结", extra="resolved: 2016-06-11\n"))
+    assert problems(tree) == [
+        "content/column/2016-009.md:13: 流转记录的日期 2016-06-20 晚于 resolved（办结日期）2016-06-11。"
+        " 请核对日期：办结之后不应再有流转。"]
+
+
+def test_first_hop_comes_from_the_hotline_or_the_bureau(tree):
+    write(tree, "content/column/2016-009.md", routed().replace("from: 12345热线", "from: 市房管局"))
+    assert problems(tree) == [
+        "content/column/2016-009.md:9: 第一条流转记录应由 12345热线 或 监督局 发出，实际为“市房管局”。"
+        " 案件最初由 12345热线 或 监督局 交办；如有其他来源，请管理员在设置 JIANDU_ROUTING_ORIGINS 中增加。"]
+
+
+def test_first_hop_origins_are_a_setting(tree):
+    write(tree, "content/column/2016-009.md", routed().replace("from: 12345热线", "from: 读者来信"))
+    out = io.StringIO()
+    assert check(CONF, tree, out=out, JIANDU_AS_OF="2016-06-30",
+                 JIANDU_ROUTING_ORIGINS=["读者 来信", "12345热线", "监督局"]) == 0, out.getvalue()
+
+
+def test_closed_entry_with_a_trail_ends_with_a_closing_hop_or_has_resolved(tree):
+    write(tree, "content/column/2016-009.md", routed(status="已办结"))
+    assert problems(tree) == [
+        "content/column/2016-009.md:6: 状态为已办结时，流转记录应以“办结”结束，或填写 resolved（办结日期）。"
+        " 请在 routing 末尾补记 action: 办结 的一条，或填写 resolved: 2017-05-20。"]
+    write(tree, "content/column/2016-009.md", routed(status="已办结", receiver="12345热线", action="办结"))
+    assert problems(tree) == []
+    write(tree, "content/column/2016-009.md", routed(status="已办结", extra="resolved: 2016-06-11\n"))
+    assert problems(tree) == []
+
+
+def test_a_closing_hop_needs_a_closed_status(tree):
+    write(tree, "content/column/2016-009.md", routed(receiver="12345热线", action="办结"))
+    assert problems(tree) == [
+        "content/column/2016-009.md:15: 最后一条流转记录为“办结”，与当前状态 status“办理中”不一致。"
+        " 请把 status 改为 已办结，或核对流转记录。"]
+
+
+def test_hop_action_is_one_of_the_six(tree):
+    write(tree, "content/column/2016-009.md", routed(action="踢皮球"))
+    assert problems(tree) == [
+        "content/column/2016-009.md:15: 字段 routing[2].action（流转方式）：取值“踢皮球”无效。"
+        " 可选值：交办、转办、退回、认领、督办、办结。"]
+
+
+SOURCE = """sources:
+  - type: 电视
+    title: 电视问政
+    at: {at}
+"""
+
+
+def test_source_moment_is_hh_mm_ss(tree):
+    write(tree, "content/column/2016-009.md",
+          ENTRY.replace("status:", SOURCE.format(at="12:30") + "    url: https://www.jnnews.tv/v/1.html\nstatus:"))
+    assert problems(tree) == [
+        "content/column/2016-009.md:9: 字段 sources[1].at（视频时间点）：时间点“12:30”格式无效。"
+        " 请写成 00:12:30 这样的格式（时:分:秒）。"]
+
+
+def test_source_moment_unquoted_stays_a_moment(tree):
+    # YAML 1.1 would read 10:12:30 as a base-60 number.
+    write(tree, "content/column/2016-009.md",
+          ENTRY.replace("status:", SOURCE.format(at="10:12:30") + "    url: https://www.jnnews.tv/v/1.html\nstatus:"))
+    assert problems(tree) == []
+
+
+def test_source_moment_needs_a_video(tree):
+    write(tree, "content/column/2016-009.md", ENTRY.replace("status:", SOURCE.format(at="00:12:30") + "status:"))
+    assert problems(tree) == [
+        "content/column/2016-009.md:9: 来源设有 at（视频时间点），但没有视频网址。 请在该来源中填写 url。"]
+    path = tree / "content/inquiry/2016-02.md"  # a session without `video`
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "    department: 濟南市房產管理局\n", "    department: 濟南市房產管理局\n    " + SOURCE.format(at="00:12:30").replace("\n  ", "\n      ")),
+        encoding="utf-8")
+    (tree / "content/column/2016-009.md").unlink()
+    assert problems(tree) == [
+        "content/inquiry/2016-02.md:12: 来源设有 at（视频时间点），但没有视频网址。 请在该来源中填写 url，或在本期填写 video。"]
+
+
+@pytest.mark.parametrize("override, message", [
+    ({"JIANDU_ROUTING_ORIGINS": []}, "pelicanconf.py:1: JIANDU_ROUTING_ORIGINS 不能为空。"
+                                      ' 例如 JIANDU_ROUTING_ORIGINS = ["12345热线", "监督局"]。'),
+    ({"JIANDU_MIN_SAMPLE": 0}, "pelicanconf.py:1: JIANDU_MIN_SAMPLE 应为正整数。 例如 JIANDU_MIN_SAMPLE = 5。"),
+])
+def test_routing_settings_are_checked(tree, override, message):
+    out = io.StringIO()
+    assert check(CONF, tree, out=out, **override) == 1
+    assert out.getvalue().splitlines()[:-1] == [message]

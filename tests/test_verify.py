@@ -1,20 +1,26 @@
 """`invoke verify-deploy`: a built site served on localhost (and a local folder) is compared with
-the manifest of the edition that should be live; every missing, extra or changed file is reported."""
+the manifest of the edition that should be live; every missing, extra or changed file is reported,
+and so is a server that answers browsers or Baiduspider differently from verify-deploy itself."""
 
+import contextlib
 import functools
 import hashlib
 import io
+import json
 import shutil
 import threading
+import time
 from datetime import date
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
-from jiandu.archive import build_at_ref
-from jiandu.editions import Edition, Package, save_editions
-from jiandu.manifest import file_sha256
-from jiandu.verify import verify_deploy
+from jiandu.build.manifest import file_sha256
+from jiandu.content.edition_index import Edition, Package, save_editions
+from jiandu.editions import verify
+from jiandu.editions.archive import build_at_ref
+from jiandu.editions.verify import verify_deploy
 from tests.gitutil import make_repo
 
 SPAM = b'<p><a href="../../offers/casino.html">cheap offers</a></p></main>'
@@ -25,18 +31,29 @@ class QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+@contextlib.contextmanager
+def serving(root, handler=QuietHandler):
+    """`root` served over HTTP on 127.0.0.1 by `handler`; yields the server (its base URL in .url)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
+    server.url = f"http://127.0.0.1:{server.server_address[1]}"
+    server.requests = []  # (User-Agent, path) of every request, to check that the work is bounded
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
 @pytest.fixture
 def deployed(fixture_site, tmp_path):
     """A copy of the fixture build, served over HTTP on 127.0.0.1 while the test runs."""
     root = tmp_path / "www"
     shutil.copytree(fixture_site, root)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield root, f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
+    with serving(root) as server:
+        yield root, server.url
 
 
 def run(repo, target, manifest) -> tuple[int, list[str]]:
@@ -146,3 +163,171 @@ def test_files_named_by_a_rewritten_server_manifest_are_probed(deployed, fixture
     assert status == 1
     assert [line.split("（")[0] for line in lines[1:-1]] == ["被改动：manifest.json", "多出：promo/index.html"]
     assert "（服务器上的 manifest.json 列出）" in lines[2]
+
+
+# ---- cloaking: spam for browsers and search engines, the genuine site for the webmaster -------
+
+BROWSER = "浏览器（Chrome，从百度搜索点入）"
+SPIDER = "百度蜘蛛（Baiduspider）"
+SELF = "本工具（jiandu-verify-deploy）"
+CLOAKED_PAGES = ("/", "/column/2016-001/")
+
+
+class Cloaking(QuietHandler):
+    """Injected spam as it is found on defaced sites: the genuine files for verify-deploy's own
+    User-Agent, a page with a spam link (and the spam page) for every User-Agent in `fooled`."""
+
+    fooled = ("Chrome/", "Baiduspider")
+
+    def do_GET(self):
+        agent = self.headers.get("User-Agent", "")
+        self.server.requests.append((agent, self.path))
+        if any(word in agent for word in self.fooled) and self.path in CLOAKED_PAGES + ("/offers/casino.html",):
+            return self.send_bytes(spammed(Path(self.directory), self.path))
+        return super().do_GET()
+
+    def send_bytes(self, body: bytes):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class CloakingForBaiduspider(Cloaking):
+    fooled = ("Baiduspider",)
+
+
+def spammed(root: Path, url_path: str) -> bytes:
+    if url_path == "/offers/casino.html":
+        return b"<html><body>spam</body></html>"
+    return (root / url_path.lstrip("/") / "index.html").read_bytes().replace(b"</main>", SPAM)
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def cloaked_line(page: str, genuine: list[str], fooled: list[str], root: Path) -> str:
+    url_path = "/" + page.removesuffix("index.html")
+    return (f"伪装：{page}（同一网址对不同的 User-Agent 返回了不同内容：{'、'.join(genuine)}收到正确文件；"
+            f"{'、'.join(fooled)}收到其他内容（SHA-256 {sha(spammed(root, url_path))}…））")
+
+
+def manifest_files(fixture_site) -> int:
+    return len(json.loads((fixture_site / "manifest.json").read_text(encoding="utf-8"))["files"]) + 1
+
+
+def test_spam_served_to_browsers_and_baiduspider_only_is_reported_as_cloaking(fixture_site, tmp_path, monkeypatch):
+    root = tmp_path / "www"
+    shutil.copytree(fixture_site, root)
+    with serving(root, Cloaking) as server:
+        status, lines = run(tmp_path, server.url, fixture_site / "manifest.json")
+        requests = len(server.requests)
+        # The blind spot this closes: asking only as itself, verify-deploy saw the genuine site.
+        monkeypatch.setattr(verify, "AGENTS", (verify.SELF,))
+        assert run(tmp_path, server.url, fixture_site / "manifest.json") == (0, [
+            lines[0], "部署的网站与应上线的版本完全一致。"])
+    assert status == 1
+    assert lines[1:] == [
+        cloaked_line("column/2016-001/index.html", [SELF], [BROWSER, SPIDER], root),
+        cloaked_line("index.html", [SELF], [BROWSER, SPIDER], root),
+        f"多出：offers/casino.html（由 column/2016-001/index.html 链接；只对{BROWSER}、{SPIDER}可见）",
+        "其中 2 处是伪装：服务器对不同的访问者（浏览器、百度蜘蛛、本工具）返回了不同的内容。"
+        "这是挂黑链和博彩推广的常见手法，网站很可能已被入侵，请立即通知管理员检查服务器。",
+        "共发现 3 处不一致，部署的网站与应上线的版本不符。"]
+    # Three requests per file and for the one address probed, no crawl beyond that.
+    assert requests == 3 * (manifest_files(fixture_site) + 1)
+
+
+def test_a_server_that_cloaks_only_for_baiduspider_is_caught(fixture_site, tmp_path):
+    root = tmp_path / "www"
+    shutil.copytree(fixture_site, root)
+    with serving(root, CloakingForBaiduspider) as server:
+        status, lines = run(tmp_path, server.url, fixture_site / "manifest.json")
+    assert status == 1
+    assert lines[1:4] == [
+        cloaked_line("column/2016-001/index.html", [SELF, BROWSER], [SPIDER], root),
+        cloaked_line("index.html", [SELF, BROWSER], [SPIDER], root),
+        f"多出：offers/casino.html（由 column/2016-001/index.html 链接；只对{SPIDER}可见）"]
+    assert lines[-1] == "共发现 3 处不一致，部署的网站与应上线的版本不符。"
+
+
+class RedirectingVisitorsFromBaidu(QuietHandler):
+    """Visitors who come from a Baidu search are sent to a gambling site; nobody else is."""
+
+    def do_GET(self):
+        if self.path == "/" and "baidu.com" in self.headers.get("Referer", ""):
+            self.send_response(302)
+            self.send_header("Location", "https://casino.example/")
+            self.end_headers()
+            return None
+        return super().do_GET()
+
+
+def test_visitors_sent_off_the_site_are_reported_and_the_redirect_is_not_followed(deployed_with, fixture_site, tmp_path):
+    server = deployed_with(RedirectingVisitorsFromBaidu)
+    status, lines = run(tmp_path, server.url, fixture_site / "manifest.json")
+    assert status == 1
+    assert lines[1:-2] == [
+        f"伪装：index.html（同一网址对不同的 User-Agent 返回了不同内容：{SELF}、{SPIDER}收到正确文件；"
+        f"{BROWSER}被跳转到 https://casino.example/）"]
+
+
+class Stalling(QuietHandler):
+    """The home page never ends; one column page never starts."""
+
+    def do_GET(self):
+        if self.path == "/":
+            self.send_response(200)
+            self.end_headers()
+            with contextlib.suppress(OSError):
+                for _ in range(2000):
+                    self.wfile.write(b"x" * 4096)
+            return None
+        if self.path == "/column/2016-002/":
+            time.sleep(3)
+            return None
+        return super().do_GET()
+
+
+def test_endless_and_silent_answers_are_bounded_and_reported(deployed_with, fixture_site, tmp_path, monkeypatch):
+    monkeypatch.setattr(verify, "MAX_BODY_BYTES", 1024 * 1024)
+    monkeypatch.setattr(verify, "TIMEOUT", 0.5)
+    server = deployed_with(Stalling)
+    start = time.monotonic()
+    status, lines = run(tmp_path, server.url, fixture_site / "manifest.json")
+    assert time.monotonic() - start < 60
+    assert status == 1
+    assert lines[1:-1] == [
+        f"无法读取：column/2016-002/index.html（{SELF}、{BROWSER}、{SPIDER}：等待超时）",
+        "被改动：index.html（收到超过 1048576 字节的内容）"]
+
+
+@pytest.fixture
+def deployed_with(fixture_site, tmp_path):
+    """A copy of the fixture build served by a given handler class."""
+    with contextlib.ExitStack() as stack:
+        def start(handler):
+            root = tmp_path / "www"
+            shutil.copytree(fixture_site, root)
+            return stack.enter_context(serving(root, handler))
+        yield start
+
+
+def test_every_verify_message_is_explained_in_the_guide():
+    guide = (Path(__file__).parent.parent / "docs/编辑指南.md").read_text(encoding="utf-8")
+    for kind in verify.KINDS.values():
+        assert f"| {kind}：" in guide or f"/ {kind}：" in guide, kind
+    for phrase in ("同一网址对不同的 User-Agent 返回了不同内容", "收到正确文件", "收到其他内容", "被跳转到",
+                   "只对 … 可见", "等待超时", "连接被拒绝", "没有任何响应", *(agent.label.split("（")[0] for agent in verify.AGENTS)):
+        assert phrase in guide, phrase
+
+
+def test_an_unreachable_server_stops_the_check_early(fixture_site, tmp_path):
+    with serving(tmp_path) as server:
+        url = server.url  # a port nobody listens on once this server is closed
+    start = time.monotonic()
+    status, lines = run(tmp_path, url, fixture_site / "manifest.json")
+    assert status == 2 and time.monotonic() - start < 30
+    assert lines == [f"无法核对 {url}：已有 5 个文件没有任何响应（连接被拒绝），已停止。请检查网址和网络。"]

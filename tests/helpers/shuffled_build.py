@@ -51,7 +51,7 @@ def main(project: Path, output: Path, seed: int) -> None:
     os.scandir = scandir
     os.listdir = lambda path=".": _shuffled(_listdir(path), seed)
 
-    from jiandu.build import build
+    from jiandu.commands.build import build
 
     build(project / "publishconf.py", output, project)
 

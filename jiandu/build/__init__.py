@@ -1,0 +1,1 @@
+"""Build: rendering, the pipeline, progress, the Pelican generator and the manifest."""

@@ -1,0 +1,116 @@
+"""The build, stage by stage: read and validate, index, plan the outputs, render and write.
+
+One Pipeline serves both a full build and the live preview, which keeps it between edits and
+writes again only the outputs that an edit touches.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from jiandu.build.render import css_bundle, make_env, render_output, shared_context
+from jiandu.content.model import Site
+from jiandu.content.tree import ContentTree
+from jiandu.core import routes
+from jiandu.core.settings import Settings
+from jiandu.core.workers import run_split
+from jiandu.site.indexes import Indexes, build_indexes
+from jiandu.site.pages import Output, site_pages
+
+
+@dataclass
+class Update:
+    written: list[str]
+    removed: list[str]
+    seconds: float
+
+
+class Pipeline:
+    def __init__(self, settings: Settings, theme: Path, output: Path, progress=None):
+        self.settings = settings
+        self.theme = theme
+        self.output = output
+        self.progress = progress
+        self.tree = ContentTree(settings.root, settings)
+        self.site: Site | None = None
+        self.outputs: dict[str, Output] = {}
+        self.css = css_bundle(theme)
+        self.env = make_env(theme, settings, self.css)  # the theme does not change under a pipeline
+        for name in self.env.list_templates():  # compile once, before workers fork
+            self.env.get_template(name)
+
+    def read(self) -> tuple[Site, Indexes]:
+        """Re-read what changed and validate the whole tree; raises ContentError."""
+        self.tree.refresh(self.progress)
+        site = self.tree.site()
+        return site, build_indexes(site)
+
+    def build(self) -> Update:
+        """Write every output."""
+        started = time.monotonic()
+        written = self.write_all(*self.read())
+        return Update(written, [], time.monotonic() - started)
+
+    def adopt(self) -> None:
+        """Take over an output folder that a full build of the same tree just wrote."""
+        site, idx = self.read()
+        self._remember(site, site_pages(site, idx))
+
+    def write_all(self, site: Site, idx: Indexes) -> list[str]:
+        outputs = site_pages(site, idx)
+        self._write(site, outputs)
+        self._remember(site, outputs)
+        return [o.path for o in outputs]
+
+    def update(self) -> Update:
+        """Write again only what changed since the last build or update."""
+        started = time.monotonic()
+        before_registry = self.tree.registry_stamp
+        site, idx = self.read()
+        outputs = site_pages(site, idx)
+        if self.site is None or site.as_of != self.site.as_of or before_registry != self.tree.registry_stamp:
+            stale = outputs  # what every page shows (department names, as-of date) changed
+        else:
+            changed = changed_keys(self.site, site)
+            stale = [o for o in outputs if o.stale(self.outputs.get(o.path), changed)]
+        removed = sorted(set(self.outputs) - {o.path for o in outputs})
+        for path in removed:
+            (self.output / path).unlink(missing_ok=True)
+        self._write(site, stale)
+        self._remember(site, outputs)
+        return Update([o.path for o in stale], removed, time.monotonic() - started)
+
+    def _write(self, site: Site, outputs: list[Output]) -> None:
+        _write_file(self.output / routes.CSS_BUNDLE, self.css)
+        for script in sorted((self.theme / "js").glob("*.js")):  # search, and the 长辈版 switch
+            _write_file(self.output / routes.asset(script.name), script.read_bytes())
+        for image in sorted((self.theme / "images").glob("*.*")):  # the site's own images, no CDN
+            _write_file(self.output / routes.image(image.name), image.read_bytes())
+        env, shared = self.env, shared_context(site)
+
+        def write(output: Output) -> None:
+            _write_file(self.output / output.path, render_output(env, output, site, shared))
+
+        run_split(write, outputs, progress=self.progress, label="生成页面")
+
+    def _remember(self, site: Site, outputs: list[Output]) -> None:
+        self.site = site
+        self.outputs = {o.path: o for o in outputs}
+
+
+def changed_keys(before: Site, after: Site) -> set[str]:
+    """Keys of records added, removed or different (unchanged files keep the same objects)."""
+    old = {r.key: r for r in (*before.inquiries, *before.entries)}
+    new = {r.key: r for r in (*after.inquiries, *after.entries)}
+    return {k for k in old.keys() | new.keys() if old.get(k) is not new.get(k) and old.get(k) != new.get(k)}
+
+
+def _write_file(target: Path, data: bytes) -> None:
+    try:
+        if target.read_bytes() == data:
+            return  # unchanged: keep the file, and its mtime, as it is
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)

@@ -1,0 +1,100 @@
+"""Rendering: one Jinja environment on the theme, page-relative URLs, and writing files."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from functools import partial
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from jiandu.content.model import Site
+from jiandu.core import routes
+from jiandu.core.identity import identity_of
+from jiandu.core.settings import Settings
+from jiandu.core.vocabulary import CommitmentStatus, EntryStatus, Kind, Level
+from jiandu.site.charts import bar_chart
+from jiandu.site.citations import date_cn
+from jiandu.site.indexes import effective_status
+from jiandu.site.pages import DataFile, Page
+from jiandu.site.search import SearchFields
+
+# The page being rendered: (path, absolute URLs?, SITEURL). Kept out of the template context so
+# that component macros can be imported without context, and so compiled once per build.
+_PAGE: ContextVar[tuple[str, bool, str]] = ContextVar("jiandu_page")
+
+
+def url(target: str) -> str:
+    """The theme's link helper: a target relative to the page being rendered."""
+    path, absolute, siteurl = _PAGE.get()
+    if absolute:  # e.g. 404.html, served at any depth
+        return routes.absolute(siteurl, target)
+    return routes.relative(path, target)
+
+
+
+class ThemeEnvironment(Environment):
+    """Jinja's environment with each template's globals as one flat dict, not a ChainMap: every
+    render copies them and every macro import compares their names, thousands of times a build.
+    The theme's globals are all set before the first template is loaded and never change."""
+
+    def make_globals(self, d: dict | None) -> dict:
+        return {**self.globals, **(d or {})}
+
+
+def make_env(theme: Path, settings: Settings, css: bytes) -> Environment:
+    """The theme's environment for one pipeline. Its globals are helpers and settings only, fixed
+    for the pipeline's life, so that Jinja keeps the modules of component macros imported without
+    context; what changes from build to build reaches templates through `shared_context`."""
+    env = ThemeEnvironment(
+        loader=FileSystemLoader(str(theme / "templates")),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=StrictUndefined,
+        auto_reload=False,  # a theme change starts a new pipeline; no stat() per page
+    )
+    siteurl = settings.site_url
+    env.globals.update(
+        url=url, routes=routes, Kind=Kind, Level=Level, EntryStatus=EntryStatus,
+        CommitmentStatus=CommitmentStatus, bar_chart=bar_chart,
+        SITENAME=settings.site_name, SITEURL=siteurl,
+        # Canonical links and link targets as printed on paper: absolute when published.
+        absolute_url=partial(routes.absolute, siteurl),
+        css_url=routes.versioned(routes.CSS_BUNDLE, css),
+        identity=identity_of(settings),
+    )
+    env.filters.update(date_cn=date_cn)
+    return env
+
+
+def css_bundle(theme: Path) -> bytes:
+    """Component stylesheets concatenated in name order: one request for the whole theme."""
+    parts = sorted((theme / "css").glob("*.css"))
+    return b"\n".join(p.read_bytes() for p in parts)
+
+
+def shared_context(site: Site) -> dict:
+    """What every page may show besides its own context: the registry, the as-of date, and helpers
+    bound to them. A change to either rewrites every page (Pipeline.update)."""
+    status_of = partial(effective_status, as_of=site.as_of)
+    return {"depts": site.departments, "as_of": site.as_of, "status_of": status_of,
+            "search": SearchFields(site, status_of)}
+
+
+def render_page(env: Environment, page: Page, shared: dict) -> bytes:
+    template = env.get_template(page.template)
+    absolute = page.context.get("absolute_urls", False)
+    token = _PAGE.set((page.path, absolute, env.globals["SITEURL"]))
+    try:
+        html = template.render({**shared, **page.context, "page_path": page.path, "page_url": page.url})
+    finally:
+        _PAGE.reset(token)
+    return html.encode("utf-8")
+
+
+def render_output(env: Environment, output: Page | DataFile, site: Site, shared: dict) -> bytes:
+    """The bytes of one output: a page rendered with its context, or a data file produced."""
+    if isinstance(output, DataFile):
+        return output.produce(site, *output.args)
+    return render_page(env, output, shared)

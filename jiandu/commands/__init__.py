@@ -1,0 +1,1 @@
+"""Commands: the functions behind the invoke tasks (check, build, publish, serve, ...)."""

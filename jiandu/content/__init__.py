@@ -1,0 +1,1 @@
+"""Content: the typed model, the registry, validation of the content tree, guards, sanitizing."""

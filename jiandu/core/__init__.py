@@ -1,0 +1,1 @@
+"""Core: problems, front-matter source, schema types, settings, vocabulary, routes, workers."""

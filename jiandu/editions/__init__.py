@@ -1,0 +1,1 @@
+"""Editions: permanent URLs, archive packages and deployment verification."""

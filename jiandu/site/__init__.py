@@ -1,0 +1,1 @@
+"""Site: indexes, statistics, charts, the page plan, feeds, open data, search metadata."""
