@@ -377,7 +377,8 @@ def _entry(rng, by_id, year, number, day) -> tuple[dict, str]:
     status = rng.choice(ENTRY_STATUSES)
     names = [by_id[d]["short"] for d in depts]
     outcome = rng.choice(["督促整改", "已经回复", "现场办理", "正在处理"])
-    title = f"{where.district_name}{where.community}{rng.choice(topic.words)}问题 {names[0]}{outcome}"
+    title = (f"{where.district_name}{where.community}{rng.choice(topic.words)}问题 {names[0]}{outcome}"
+             f"（{year}-{number}）")  # unique, as Pelican makes its file names from titles
     meta = {"title": title, "number": number, "date": day.isoformat(), "departments": depts,
             "district": where.district[0], "category": topic.category, "source": rng.choice(SOURCES),
             "status": status}
