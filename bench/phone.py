@@ -160,12 +160,24 @@ def kb(n: int) -> str:
     return f"{n / 1024:.1f}"
 
 
+PARTS = [("Pagefind code (js, wasm)", (".js", ".pagefind")), ("metadata", (".pf_meta", "entry.json")),
+         ("index chunks", (".pf_index",)), ("filters", (".pf_filter",)), ("fragments", (".pf_fragment",))]
+
+
+def breakdown(row: dict) -> dict[str, int]:
+    """Pagefind's share of a query's bytes, by kind of file."""
+    files = [f for f in row["files"] if f["path"].startswith("/pagefind/")]
+    return {label: sum(f["bytes"] for f in files if f["path"].endswith(ends)) for label, ends in PARTS}
+
+
 def report(rows: list[dict]) -> str:
-    lines = ["| query | results shown | requests | page KB | after the page KB | of which Pagefind KB | "
-             "total KB |", "|---|---|---|---|---|---|---|"]
+    lines = ["| query | results shown | requests | page KB | after the page KB | total KB | "
+             + " | ".join(f"{label} KB" for label, _ in PARTS) + " |",
+             "|---|---|---|---|---|---|" + "---|" * len(PARTS)]
     for r in rows:
+        parts = " | ".join(kb(v) for v in breakdown(r).values())
         lines.append(f"| {r['query']} | {r['shown']} | {r['requests']} | {kb(r['page_bytes'])} | "
-                     f"{kb(r['after_page_bytes'])} | {kb(r['pagefind_bytes'])} | {kb(r['total_bytes'])} |")
+                     f"{kb(r['after_page_bytes'])} | {kb(r['total_bytes'])} | {parts} |")
     return "\n".join(lines)
 
 
