@@ -22,8 +22,8 @@ from jiandu.core.problems import Problems
 from jiandu.core.settings import jiandu_settings
 from jiandu.core.source import read_markdown
 from jiandu.site.feeds import render_feed, site_feed
-from tests.conftest import CONF, PROJECT
-from tests.test_validation import ENTRY, problems, write
+from tests.support.content import ENTRY, problems, write
+from tests.support.project import CONF, PROJECT
 
 PATH = "content/column/2016-009.md"
 CONTROL_HINT = ("请删除该字符；它常随从 Word 或网页复制的文字带入，在编辑器中看不见"

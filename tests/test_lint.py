@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import PROJECT
+from tests.support.project import PROJECT
 
 BIN = Path(sys.executable).parent
 

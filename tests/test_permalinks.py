@@ -2,17 +2,14 @@
 when an address of the last archived edition would disappear."""
 
 import io
-import shutil
-from datetime import date
 
 import pytest
 
-from jiandu.build.manifest import file_sha256
 from jiandu.commands.build import build, build_or_report, check
 from jiandu.commands.testing import FIXTURE_AS_OF, build_fixture_site
-from jiandu.content.edition_index import Edition, Package, save_editions
-from tests.conftest import CONF, PROJECT, parse
-from tests.test_validation import ENTRY, problems, write
+from tests.support.content import ENTRY, problems, write
+from tests.support.project import CONF, PROJECT, parse
+from tests.support.publish import archive_edition, line_in
 
 HINT = "例如 column/2016-045/（网站内的旧路径，不含域名）。"
 
@@ -91,22 +88,6 @@ def test_aliases_in_other_forms_become_redirect_pages(tree, tmp_path):
                         ("legacy/page-9.html", "../column/2016-009/")):
         soup = parse(site / old)
         assert soup.select_one('meta[http-equiv="refresh"]')["content"] == f"0; url={target}"
-
-
-def archive_edition(tree, manifest_source) -> tuple[str, str]:
-    """Record the fixture build as the last archived edition of `tree`; return (label, manifest name)."""
-    label = "2016-06-30-0123abcd"
-    name = f"jiandu-{label}-manifest.json"
-    (tree / "archives").mkdir(exist_ok=True)
-    shutil.copyfile(manifest_source, tree / "archives" / name)
-    package = Package("manifest", name, file_sha256(tree / "archives" / name), (tree / "archives" / name).stat().st_size)
-    save_editions(tree, (Edition(label, date(2016, 6, 30), "0123abcd" * 5, "2016-06-30T12:00:00Z", "", 2, 4, 9,
-                                 (package,)),))
-    return label, name
-
-
-def line_in(path, text: str) -> int:
-    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line)
 
 
 def test_check_fails_when_a_published_url_disappears_without_alias(tree, fixture_site):

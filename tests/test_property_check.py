@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from jiandu.commands.build import build_or_report, check
 from jiandu.commands.testing import FIXTURE, FIXTURE_AS_OF
-from tests.conftest import CONF, PROJECT
+from tests.support.project import CONF, PROJECT
 
 CI = os.environ.get("CI") == "true"
 EXAMPLES = int(os.environ.get("JIANDU_PROPERTY_EXAMPLES", "100"))  # raise it for a deeper search

@@ -10,33 +10,8 @@ from pathlib import Path
 import pytest
 
 from jiandu.commands.build import build_or_report, check
-from tests.conftest import CONF, PROJECT
-
-
-def write(tree: Path, rel: str, text: str) -> None:
-    path = tree / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-
-
-def problems(tree: Path) -> list[str]:
-    out = io.StringIO()
-    status = check(CONF, tree, out=out, JIANDU_AS_OF="2016-06-30")
-    lines = out.getvalue().splitlines()
-    assert status == (1 if len(lines) > 1 else 0)
-    return lines[:-1] if status else []
-
-
-ENTRY = """
----
-title: 测试条目
-number: 9
-date: 2016-06-01
-departments: [cgj]
-status: 已受理
----
-正文。
-"""
+from tests.support.content import ENTRY, problems, write
+from tests.support.project import CONF, PROJECT
 
 
 def test_fixture_is_valid(tree):
