@@ -30,25 +30,23 @@ def test_invalid_alias(tree, alias, message):
     assert problems(tree) == [f"content/column/2016-009.md:8: 字段 aliases[1]（旧网址）：{message} {HINT}"]
 
 
-def test_alias_may_not_be_another_records_url(tree):
-    write(tree, "content/column/2016-009.md", entry_with_aliases("/column/2016-001"))
-    assert problems(tree) == [
+ADDRESSES_TAKEN = [
+    pytest.param(entry_with_aliases("/column/2016-001"), [
         "content/column/2016-009.md:8: 旧网址 column/2016-001/ 是另一条记录现在的网址。"
-        " 见 content/column/2016-001.md；一个网址只能属于一条记录，请核对旧网址。"]
-
-
-def test_alias_may_not_be_the_records_own_url(tree):
-    write(tree, "content/column/2016-009.md", entry_with_aliases("column/2016-009/"))
-    assert problems(tree) == [
-        "content/column/2016-009.md:8: 旧网址 column/2016-009/ 就是本记录现在的网址。 请删除这一条 aliases。"]
-
-
-def test_alias_may_redirect_to_one_record_only(tree):
+        " 见 content/column/2016-001.md；一个网址只能属于一条记录，请核对旧网址。"], id="alias_may_not_be_another_records_url"),
+    pytest.param(entry_with_aliases("column/2016-009/"), [
+        "content/column/2016-009.md:8: 旧网址 column/2016-009/ 就是本记录现在的网址。 请删除这一条 aliases。"], id="alias_may_not_be_the_records_own_url"),
     # 2016-004 already keeps column/2016-003/; the same address written another way is the same.
-    write(tree, "content/column/2016-009.md", entry_with_aliases("/column/2016-003/index.html"))
-    assert problems(tree) == [
+    pytest.param(entry_with_aliases("/column/2016-003/index.html"), [
         "content/column/2016-009.md:8: 旧网址 column/2016-003/ 重复。"
-        " 已在 content/column/2016-004.md:11 使用；一个旧网址只能跳转到一条记录。"]
+        " 已在 content/column/2016-004.md:11 使用；一个旧网址只能跳转到一条记录。"], id="alias_may_redirect_to_one_record_only"),
+]
+
+
+@pytest.mark.parametrize("text, expected", ADDRESSES_TAKEN)
+def test_an_address_belongs_to_one_record_only(tree, text, expected):
+    write(tree, "content/column/2016-009.md", text)
+    assert problems(tree) == expected
 
 
 def test_alias_may_not_take_the_address_of_a_generated_page(tree, tmp_path):

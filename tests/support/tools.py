@@ -16,11 +16,15 @@ INSTALL = "apt-get update && apt-get install -y {}"
 PIP_INSTALL = ".venv/bin/pip install -e '.[test]'"
 
 
+def under_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
 def require(missing: list[str]) -> None:
     """Fail under CI, skip elsewhere, naming each missing tool with the command that installs it."""
     if missing:
         message = "this test needs " + " and ".join(missing)
-        if os.environ.get("CI", "").lower() == "true":
+        if under_ci():
             pytest.fail(message)
         pytest.skip(message)
 
