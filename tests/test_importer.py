@@ -149,12 +149,18 @@ def test_an_unedited_draft_follows_a_changed_item(tree, tmp_path):
     assert any("两天内清运完毕" in t for t in drafts(tree).values())
 
 
-def test_a_moved_draft_is_published_once_and_not_imported_again(tree):
+def publish_the_draft(tree: Path) -> None:
+    """Import the Traditional-character feed's one item, and publish its draft as staff would:
+    number and status filled in, moved into content/column/."""
     run(tree, "traditional.xml")
     (name, text), = drafts(tree).items()
     text = text.replace("number:\n", "number: 9\n").replace("status: draft", "status: 已受理")
     (tree / "content/column/2017-009.md").write_text(text, encoding="utf-8")
     (tree / "content/drafts" / name).unlink()
+
+
+def test_a_moved_draft_is_published_once_and_not_imported_again(tree):
+    publish_the_draft(tree)
     out = io.StringIO()
     assert check(CONF, tree, out=out, JIANDU_AS_OF="2017-06-30") == 0, out.getvalue()
     report = run(tree, "traditional.xml")
@@ -237,11 +243,7 @@ def test_an_item_reusing_a_drafts_guid_for_another_story_leaves_the_draft_alone(
 
 
 def test_an_item_reusing_a_published_entrys_guid_is_not_taken_for_it(tree, tmp_path):
-    run(tree, "traditional.xml")
-    (name, text), = drafts(tree).items()
-    text = text.replace("number:\n", "number: 9\n").replace("status: draft", "status: 已受理")
-    (tree / "content/column/2017-009.md").write_text(text, encoding="utf-8")
-    (tree / "content/drafts" / name).unlink()
+    publish_the_draft(tree)
     report = run(tree, "", other_story_feed(tmp_path, "dzwww-2017-0420-001"))
     assert report.published == []
     assert report.skipped[0].startswith("订阅第 1 个条目“窨井盖缺失 市城管局当天补齐”未导入：它的 guid"
