@@ -6,7 +6,7 @@ from contextlib import redirect_stdout
 
 from bench import generate, run
 from jiandu.commands.build import check
-from tests.conftest import CONF
+from tests.support.project import CONF
 
 
 def test_generator_is_deterministic_and_valid(tmp_path):
