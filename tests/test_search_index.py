@@ -60,11 +60,11 @@ def decode(bundle: Path) -> dict:
             if postings:  # Pagefind also indexes meta values; the writer does not
                 words[word] = sorted(postings)
     filters = {}
-    for name, chunk in meta[3]:
+    for _name, chunk in meta[3]:
         filter_name, values = cbor2.loads(read(bundle / "filter" / f"{chunk}.pf_filter"))
         filters[filter_name] = {v: sorted(urls[p] for p in pages) for v, pages in values}
     return {"version": meta[0], "language": language, "page_count": info["page_count"],
-            "word_counts": dict(zip(urls, (c for _, c in meta[1]))), "words": words,
+            "word_counts": dict(zip(urls, (c for _, c in meta[1]), strict=True)), "words": words,
             "filters": filters, "sorts": {name: [urls[p] for p in pages] for name, pages in meta[4]}}
 
 
@@ -109,3 +109,28 @@ def test_rewriting_replaces_the_bundle_whole(tmp_path):
     assert len(list((bundle / "fragment").iterdir())) == 10  # nothing left of the first index
     assert len(list(bundle.glob("pagefind.*.pf_meta"))) == 1
     assert [p.name for p in tmp_path.iterdir()] == ["pagefind"]  # no staging folder left behind
+
+
+def test_a_failing_pagefind_leaves_the_published_folder_as_it_was(tmp_path, monkeypatch):
+    import io
+
+    from jiandu.build import search_index
+    from jiandu.commands.build import build_or_report
+    from jiandu.commands.testing import FIXTURE, FIXTURE_SETTINGS
+    from tests.support.project import CONF, PROJECT
+
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "index.html").write_text("the site as published")
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")
+    search_index.client_folder.cache_clear()
+    out = io.StringIO()
+    try:
+        code = build_or_report(CONF, output, PROJECT / FIXTURE, out=out,
+                               **{**FIXTURE_SETTINGS, "JIANDU_SEARCH": True})
+    finally:
+        search_index.client_folder.cache_clear()
+    assert code == 1
+    assert "运行 Pagefind 失败" in out.getvalue() and "它保持原样" in out.getvalue()
+    assert [p.name for p in output.iterdir()] == ["index.html"]
+    assert (output / "index.html").read_text() == "the site as published"

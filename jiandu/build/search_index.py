@@ -218,7 +218,8 @@ def client_folder() -> Path:
     done = subprocess.run([str(pagefind_binary()), "--site", str(work), "--silent"],
                           capture_output=True, text=True, timeout=120)
     if done.returncode != 0:
-        raise SearchIndexError(f"运行 Pagefind 失败：{done.stderr.strip() or done.stdout.strip()}")
+        said = done.stderr.strip() or done.stdout.strip() or f"退出码 {done.returncode}"
+        raise SearchIndexError(f"运行 Pagefind 失败：{said}。")
     entry = json.loads((work / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
     if entry["version"] != PAGEFIND_VERSION:
         raise SearchIndexError(f"Pagefind 版本为 {entry['version']}，本程序按 {PAGEFIND_VERSION} "
