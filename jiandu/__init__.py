@@ -14,12 +14,10 @@ from jiandu.build.manifest import write_manifest
 from jiandu.core.problems import ContentError
 from jiandu.core.settings import jiandu_settings
 from jiandu.editions.permalinks import address_problems
-from jiandu.site.search import build_search_index
 
-# Steps run in this order once every page and asset is written. Each is a function
-# (output: Path, settings: Settings) -> None. The manifest stays last: it lists every file
-# the steps before it wrote, the search index included.
-FINALIZE_STEPS: list = [build_search_index, write_manifest]
+# Steps run in this order once every page, asset and the search bundle is written. Each is a
+# function (output: Path, settings: Settings) -> None. The manifest lists every file written.
+FINALIZE_STEPS: list = [write_manifest]
 
 
 def _generators(pelican):

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import bagit
 import pytest
-import yaml
 from warcio.archiveiterator import ArchiveIterator
 
 from jiandu.build.manifest import file_sha256, site_files
@@ -20,10 +19,9 @@ from jiandu.commands.build import build
 from jiandu.content.edition_index import load_editions
 from jiandu.core.problems import Problems
 from jiandu.editions.archive import CONTENT_TYPES, archive, build_at_ref, public_url
-from tests.conftest import PROJECT, parse
-from tests.gitutil import commit_all, git, make_repo
-
-FIXTURE_CONTENT = PROJECT / "tests/fixtures/site/content"
+from tests.support.fixture import REGISTRY
+from tests.support.git import commit_all, git, make_repo
+from tests.support.project import parse
 
 
 def run_archive(repo: Path, ref: str = "HEAD") -> tuple[int, str]:
@@ -54,8 +52,7 @@ def test_edition_label_and_facts_come_from_git(archived):
     assert edition.label == f"2016-06-30-{commit[:8]}"
     assert edition.commit_time == "2016-06-30T12:00:00Z"
     assert edition.site_url == "https://jiandu.example.gov.cn"
-    registry = yaml.safe_load((FIXTURE_CONTENT / "departments.yml").read_text(encoding="utf-8"))
-    assert (edition.sessions, edition.entries, edition.departments) == (2, 4, len(registry))
+    assert (edition.sessions, edition.entries, edition.departments) == (2, 4, len(REGISTRY))
     for package in edition.packages:
         file = repo / "archives" / package.name
         assert (package.sha256, package.size) == (file_sha256(file), file.stat().st_size)

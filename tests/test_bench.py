@@ -13,7 +13,7 @@ import yaml
 
 from bench import generate, phone, run
 from jiandu.commands.build import check
-from tests.conftest import CONF
+from tests.support.project import CONF
 
 
 def _front(path):

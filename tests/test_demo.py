@@ -8,7 +8,7 @@ import pytest
 from jiandu.commands.build import build, check, read_pelican_settings
 from jiandu.content.tree import load_site
 from jiandu.core.settings import jiandu_settings
-from tests.conftest import CONF, parse
+from tests.support.project import CONF, parse
 
 
 @pytest.fixture(scope="module")

@@ -11,45 +11,17 @@ from jiandu.build.manifest import write_manifest
 from jiandu.commands import deploy as deploy_module
 from jiandu.commands.deploy import CURRENT, DeployError, Target, deploy, publish, switch_current
 from jiandu.core.settings import DEFAULTS
-from tests.conftest import PROJECT, PUBLISHABLE_AS_OF, make_publishable
-from tests.test_validation import write
+from tests.support.content import PUBLISHABLE_AS_OF, make_publishable, record, write
+from tests.support.project import PROJECT, PUBLISH_CONF
+from tests.support.publish import run_here, snapshot
+from tests.support.tools import require_command
 
-PUBLISH_CONF = PROJECT / "publishconf.py"
 AS_OF = {"JIANDU_AS_OF": PUBLISHABLE_AS_OF}
 
 
 @pytest.fixture
 def tree(tree):
     return make_publishable(tree)
-
-
-def require_rsync() -> None:
-    """Skip without rsync, except under CI=true, where a missing tool is a failure."""
-    if shutil.which("rsync") is None:
-        message = "rsync is not installed (apt-get install rsync)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-
-
-def run_here(monkeypatch) -> None:
-    """Run the commands meant for the host `deploy@web1` (over ssh and rsync) in a local shell."""
-    def local_shell(host, command):
-        assert host == "deploy@web1"
-        return ["sh", "-c", command]
-
-    real_rsync = deploy_module._rsync
-
-    def local_rsync(site, dest, link_dest, remote_link_dest=None):
-        real_rsync(site, dest.split(":", 1)[1], link_dest, remote_link_dest)
-
-    monkeypatch.setattr(deploy_module, "_ssh_command", local_shell)
-    monkeypatch.setattr(deploy_module, "_rsync", local_rsync)
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def live(target: Path) -> Path:
@@ -93,9 +65,7 @@ def test_second_publish_replaces_the_release_and_keeps_the_first(published):
 def test_failed_check_leaves_the_live_site_untouched(published):
     tree, target = published
     before = snapshot(target)
-    write(tree, "content/column/2016-009.md",
-          "---\ntitle: 测试\nnumber: 9\ndate: 2016-06-01\ndepartments: [cgj]\nstatus: 已受理\n---\n"
-          "联系电话13800000000。\n")
+    write(tree, "content/column/2016-009.md", record("联系电话13800000000。", title="测试"))
     status, out = run(tree, target, "r2")
     assert status == 1
     assert "发现个人信息（手机号码）" in out and "线上网站保持不变" in out
@@ -152,7 +122,7 @@ def test_release_ids_are_never_reused(published):
 
 
 def test_rsync_target(tree, tmp_path):
-    require_rsync()
+    require_command("rsync")
     target = tmp_path / "mirror"
     assert run(tree, f"rsync:{target}", "a")[0] == 0
     for file in (tree / "public").rglob("*"):  # as a later build would: same bytes, newer times
@@ -214,7 +184,7 @@ def test_without_a_target_publish_only_builds(tree):
 
 def test_remote_target_commands_run_by_a_local_shell(tree, tmp_path, monkeypatch):
     """The ssh and rsync commands for `host:/path`, executed here instead of on a host."""
-    require_rsync()
+    require_command("rsync")
     run_here(monkeypatch)
     target = tmp_path / "srv"
     for rid in ("r1", "r2", "r3"):

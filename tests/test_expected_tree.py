@@ -3,7 +3,7 @@
 import difflib
 
 from jiandu.commands.testing import EXPECTED
-from tests.conftest import PROJECT
+from tests.support.project import PROJECT
 
 
 def files(root):

@@ -4,7 +4,6 @@ All numbers here are made up: they only satisfy the check digits the guards vali
 """
 
 import io
-from pathlib import Path
 
 import pytest
 
@@ -23,34 +22,10 @@ from jiandu.content.guards import (
     mask,
     scan_body,
 )
-from jiandu.core.settings import DEFAULTS, jiandu_settings
-from tests.conftest import CONF
-from tests.test_validation import write
-
-GS = GuardSettings.from_settings(DEFAULTS)
-
-
-def fake_id(prefix17: str) -> str:
-    """A made-up resident ID with a valid check digit."""
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    total = sum(int(d) * w for d, w in zip(prefix17, weights, strict=True))
-    return prefix17 + "10X98765432"[total % 11]
-
-
-def fake_card(prefix: str) -> str:
-    """A made-up card number that passes the Luhn check."""
-    for last in "0123456789":
-        if luhn_ok(prefix + last):
-            return prefix + last
-    raise AssertionError
-
-
-FAKE_ID = fake_id("11010519491231002")
-FAKE_CARD = fake_card("622202000000000000")  # 19 digits
-
-
-def kinds(text: str) -> list[tuple[int, str, str]]:
-    return [(f.line, f.kind, f.shown) for f in sorted(set(scan_body(text, 1, GS)))]
+from jiandu.core.settings import jiandu_settings
+from tests.support.content import problems, write
+from tests.support.personal import FAKE_CARD, FAKE_ID, GS, entry, kinds
+from tests.support.project import CONF
 
 
 def test_check_digit_helpers_agree_with_the_fakes():
@@ -165,31 +140,10 @@ def test_allowlisted_and_relative_links_pass(text):
     assert kinds(text) == []
 
 
-ENTRY = """
----
-title: 测试条目
-number: 9
-date: 2016-06-01
-departments: [cgj]
-status: 已受理
-{extra}---
-正文第一行。
-{body}
-"""
-
-
-def report(tree: Path) -> list[str]:
-    out = io.StringIO()
-    status = check(CONF, tree, out=out, JIANDU_AS_OF="2016-06-30")
-    lines = out.getvalue().splitlines()
-    return lines[:-1] if status else []
-
-
 def test_check_reports_path_line_kind_and_masked_match(tree):
-    write(tree, "content/column/2016-009.md", ENTRY.format(
-        extra="", body="王女士的手机13800000000。\n<span style=\"display:none\">"
-                       "<a href=\"https://casino.example/\">x</a></span>"))
-    lines = report(tree)
+    write(tree, "content/column/2016-009.md", entry(
+        "王女士的手机13800000000。\n<span style=\"display:none\"><a href=\"https://casino.example/\">x</a></span>"))
+    lines = problems(tree)
     assert any(line.startswith("content/column/2016-009.md:9: 发现个人信息（手机号码）：13*******00。")
                for line in lines)
     assert any(line.startswith("content/column/2016-009.md:10: 发现隐藏文字（display:none）")
@@ -203,7 +157,7 @@ def test_front_matter_urls_are_guarded(tree):
     path = tree / "content/inquiry/2016-02.md"
     path.write_text(path.read_text(encoding="utf-8").replace(
         "number: 2\n", "number: 2\nvideo: https://casino.example/x\n"), encoding="utf-8")
-    assert [line.split(" ")[0] for line in report(tree)] == ["content/inquiry/2016-02.md:4:"]
+    assert [line.split(" ")[0] for line in problems(tree)] == ["content/inquiry/2016-02.md:4:"]
 
 
 def test_department_website_is_guarded(tree):
@@ -211,7 +165,7 @@ def test_department_website_is_guarded(tree):
     registry.write_text(registry.read_text(encoding="utf-8").replace(
         "name: 济南市城市管理局", "name: 济南市城市管理局\n  website: https://cgj.jinan.gov.cn.evil.example/",
         1), encoding="utf-8")
-    lines = report(tree)
+    lines = problems(tree)
     assert len(lines) == 1 and lines[0].startswith("content/departments.yml:")
     assert "cgj.jinan.gov.cn.evil.example" in lines[0]
 
@@ -219,16 +173,16 @@ def test_department_website_is_guarded(tree):
 def test_reviewed_exemption_silences_exactly_its_finding(tree):
     exemption = ("exemptions:\n  - kind: 固定电话\n    match: \"0531-86000000\"\n"
                  "    reason: 街道办公开的值班电话\n    reviewer: 办公室主任\n")
-    write(tree, "content/column/2016-009.md", ENTRY.format(
-        extra=exemption, body="值班电话0531-86000000，另一部0531-86000001。"))
-    lines = report(tree)
+    write(tree, "content/column/2016-009.md", entry(
+        "值班电话0531-86000000，另一部0531-86000001。", exemption))
+    lines = problems(tree)
     assert len(lines) == 1 and "053*******001" in lines[0]
 
 
 def test_exemption_needs_reason_and_reviewer_and_must_match(tree):
     exemption = "exemptions:\n  - kind: 手机号码\n    match: \"13900000099\"\n"
-    write(tree, "content/column/2016-009.md", ENTRY.format(extra=exemption, body=""))
-    lines = report(tree)
+    write(tree, "content/column/2016-009.md", entry("", exemption))
+    lines = problems(tree)
     assert any("缺少必填字段 reason（理由）" in line for line in lines)
     assert any("缺少必填字段 reviewer（审核人）" in line for line in lines)
     assert any("“手机号码 13*******99”没有对应任何发现" in line for line in lines)
@@ -236,7 +190,7 @@ def test_exemption_needs_reason_and_reviewer_and_must_match(tree):
 
 
 def test_build_refuses_content_with_findings(tree, tmp_path):
-    write(tree, "content/column/2016-009.md", ENTRY.format(extra="", body=f"卡号{FAKE_CARD}"))
+    write(tree, "content/column/2016-009.md", entry(f"卡号{FAKE_CARD}"))
     output = tmp_path / "out"
     out = io.StringIO()
     assert build_or_report(CONF, output, tree, out=out) == 1
@@ -250,9 +204,8 @@ def test_demo_content_passes_the_guards():
 
 
 def test_allowlist_comes_from_the_settings(tree):
-    write(tree, "content/column/2016-009.md", ENTRY.format(
-        extra="", body="[报道](https://news.example.org/a.html)"))
-    assert len(report(tree)) == 1
+    write(tree, "content/column/2016-009.md", entry("[报道](https://news.example.org/a.html)"))
+    assert len(problems(tree)) == 1
     out = io.StringIO()
     status = check(CONF, tree, out=out, JIANDU_AS_OF="2016-06-30",
                    JIANDU_LINK_ALLOWLIST=["gov.cn", "example.org"])

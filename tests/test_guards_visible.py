@@ -9,7 +9,6 @@ the link to the foreign host. Only then is the guard asked about it. All numbers
 import io
 import re
 import time
-import unicodedata
 
 import pytest
 from ada_url import URL
@@ -17,13 +16,8 @@ from bs4 import BeautifulSoup
 
 from jiandu.commands.build import check
 from jiandu.content.guards import (
-    BANK_CARD,
-    EMAIL,
     HIDDEN,
-    ID_CARD,
-    LANDLINE,
     LINK,
-    MOBILE,
     SPAM,
     GuardSettings,
     scan,
@@ -33,62 +27,14 @@ from jiandu.content.hidden import hidden_in_html
 from jiandu.content.sanitize import render_body
 from jiandu.content.visible import MARKDOWN
 from jiandu.core.settings import DEFAULTS
-from tests.conftest import CONF
-from tests.test_guards import ENTRY, FAKE_ID, fake_card, kinds, report
-from tests.test_validation import write
+from tests.support.content import problems, write
+from tests.support.personal import CARD16, GS, SPLIT_FORMS, entry, kinds, page_text
+from tests.support.project import CONF
 
-GS = GuardSettings.from_settings(DEFAULTS)
 PAGE = "column/2016-009"
-CARD16 = fake_card("622202000000000")  # 16 digits
-ID15 = "370102800101123"  # born 1980-01-01, the form issued before 1999
-
-
-def page_text(markdown: str) -> str:
-    """What a reader reads on the page, by a real HTML parser: text, alt and title, and the
-    addresses of mailto links, with invisible characters and spacing removed."""
-    soup = BeautifulSoup(render_body(markdown), "html.parser")
-    parts = [soup.get_text()]
-    parts += [t[a] for a in ("alt", "title") for t in soup.find_all(attrs={a: True})]
-    parts += [a["href"] for a in soup.find_all("a", href=True) if a["href"].startswith("mailto:")]
-    text = unicodedata.normalize("NFKC", "".join(parts))
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf" and not ch.isspace())
 
 
 # ---- split and encoded personal data ---------------------------------------------------------
-
-SPLIT_FORMS = [
-    # (Markdown as written, what the page shows once spacing is ignored, kind)
-    ("电话&#49;3800000000", "13800000000", MOBILE),
-    ("电话&#x31;3800000000", "13800000000", MOBILE),
-    ("邮箱 someone&#64;example.com", "someone@example.com", EMAIL),
-    ("电话138<!-- 拆开 -->00000000", "13800000000", MOBILE),
-    ("电话138<!--\n-->00000000", "13800000000", MOBILE),
-    ("电话138<b></b>00000000", "13800000000", MOBILE),
-    ("电话138<span></span>0000<i></i>0000", "13800000000", MOBILE),
-    ("电话1380**000**0000", "13800000000", MOBILE),
-    ("电话1380*000*0000", "13800000000", MOBILE),
-    ("电话138\u200b0000\u200d0000", "13800000000", MOBILE),
-    ("电话138\u2060\ufeff00000000", "13800000000", MOBILE),
-    ("电话１３８－００００－００００", "138-0000-0000", MOBILE),
-    ("电话138—0000—0000", "138—0000—0000", MOBILE),
-    ("电话138‐0000‒0000", "138‐0000‒0000", MOBILE),
-    ("邮箱 someone@example。com", "someone@example。com", EMAIL),
-    ("邮箱 someone@example．com", "someone@example.com", EMAIL),
-    ("邮箱 someone＠example.com", "someone@example.com", EMAIL),
-    ("[138](#)00000000", "13800000000", MOBILE),
-    ("见图 ![13800000000](a.png)", "13800000000", MOBILE),
-    ('<abbr title="电话13800000000">联系人</abbr>', "13800000000", MOBILE),
-    ("[写信](mailto:someone@example.com)", "someone@example.com", EMAIL),
-    ("座机0531-8888 6666", "0531-88886666", LANDLINE),
-    ("座机（0531）8888-6666", "(0531)8888-6666", LANDLINE),
-    (f"身份证号{ID15}", ID15, ID_CARD),
-    (f"身份证 {FAKE_ID[:6]} {FAKE_ID[6:14]} {FAKE_ID[14:]}", FAKE_ID, ID_CARD),
-    (f"卡号 {CARD16[:6]} {CARD16[6:12]} {CARD16[12:]}", CARD16, BANK_CARD),
-    (f"卡号 {CARD16[:4]}-{CARD16[4:8]}-{CARD16[8:12]}-{CARD16[12:]}",
-     f"{CARD16[:4]}-{CARD16[4:8]}-{CARD16[8:12]}-{CARD16[12:]}", BANK_CARD),
-    (f"卡号 {CARD16[:6]} {CARD16[6:]}", CARD16, BANK_CARD),
-]
-
 
 @pytest.mark.parametrize("markdown, shown, kind", SPLIT_FORMS, ids=lambda v: str(v)[:24])
 def test_split_and_encoded_personal_data_is_found(markdown, shown, kind):
@@ -201,8 +147,8 @@ def test_each_finding_is_reported_at_its_source_line(tree):
         "",                                                  # 22
         "[1]: https://evil.org/x",                           # 23
     ])
-    write(tree, "content/column/2016-009.md", ENTRY.format(extra="", body=body))
-    lines = report(tree)
+    write(tree, "content/column/2016-009.md", entry(body))
+    lines = problems(tree)
     found = sorted((int(line.split(":")[1]), re.search(r"（(.+?)）|域名|违规词语", line).group())
                    for line in lines)
     assert found == [(9, "（手机号码）"), (11, "域名"), (12, "（电子邮箱）"), (16, "（银行卡号）"),
@@ -225,18 +171,17 @@ EXEMPT = ("exemptions:\n  - kind: 固定电话\n    match: \"{match}\"\n"
 
 @pytest.mark.parametrize("match", ["0531-86000000", "(0531)86000000", "０５３１－８６００００００"])
 def test_an_exemption_covers_exactly_one_number(tree, match):
-    write(tree, "content/column/2016-009.md", ENTRY.format(
-        extra=EXEMPT.format(match=match),
-        body="值班电话0531-86000000，（0531）8600-0000 同上；另一部0531-86000100。"))
-    lines = report(tree)
+    write(tree, "content/column/2016-009.md", entry(
+        "值班电话0531-86000000，（0531）8600-0000 同上；另一部0531-86000100。", EXEMPT.format(match=match)))
+    lines = problems(tree)
     # 0531-86000100 masks exactly as 0531-86000000 does, and is still reported.
     assert len(lines) == 1 and lines[0].startswith("content/column/2016-009.md:14: 发现个人信息（固定电话）：053*******100"), lines
 
 
 def test_a_masked_exemption_is_refused(tree):
-    write(tree, "content/column/2016-009.md", ENTRY.format(
-        extra=EXEMPT.format(match="053*******000"), body="值班电话0531-86000000。"))
-    lines = report(tree)
+    write(tree, "content/column/2016-009.md", entry(
+        "值班电话0531-86000000。", EXEMPT.format(match="053*******000")))
+    lines = problems(tree)
     assert any(line.startswith("content/column/2016-009.md:8: 豁免登记（exemptions）的 match“053*******000”是打码后的样子")
                for line in lines), lines
     assert any("发现个人信息（固定电话）" in line for line in lines)
@@ -246,9 +191,9 @@ def test_link_and_word_exemptions_name_one_host_and_one_word(tree):
     extra = ("exemptions:\n  - kind: 外部链接\n    match: news.example.org\n    reason: 合作媒体\n"
              "    reviewer: 办公室主任\n  - kind: 违规词语\n    match: 赌场\n    reason: 查处地下赌场的报道\n"
              "    reviewer: 办公室主任\n")
-    write(tree, "content/column/2016-009.md", ENTRY.format(
-        extra=extra, body="[报道](https://NEWS.example.org/a) 查处地下赌场。[另一篇](https://cdn.example.org/b)"))
-    lines = report(tree)
+    write(tree, "content/column/2016-009.md", entry(
+        "[报道](https://NEWS.example.org/a) 查处地下赌场。[另一篇](https://cdn.example.org/b)", extra))
+    lines = problems(tree)
     assert len(lines) == 1 and "cdn.example.org" in lines[0], lines
 
 
@@ -268,14 +213,14 @@ def test_spam_words_are_found_as_readers_see_them(text, word):
 
 def test_staff_extend_the_word_list_in_content(tree):
     write(tree, "content/spam-words.yml", "# 补充的违规词语\n赌博:\n  - 某某国际\n")
-    write(tree, "content/column/2016-009.md", ENTRY.format(extra="", body="欢迎来到某某国际。"))
-    lines = report(tree)
+    write(tree, "content/column/2016-009.md", entry("欢迎来到某某国际。"))
+    lines = problems(tree)
     assert len(lines) == 1 and lines[0].startswith("content/column/2016-009.md:9: 发现违规词语（赌博）：“某某国际”")
 
 
 def test_the_word_list_is_validated_with_lines(tree):
     write(tree, "content/spam-words.yml", "赌博:\n  - 某某国际\n  - 赌\n  - 某某国际\n假发票: 代开\n")
-    lines = report(tree)
+    lines = problems(tree)
     assert [line.split(" ")[0] for line in lines] == [
         "content/spam-words.yml:3:", "content/spam-words.yml:4:", "content/spam-words.yml:5:"], lines
     assert "太短" in lines[0] and "重复" in lines[1] and "应为词语列表" in lines[2]
@@ -404,6 +349,6 @@ def test_front_matter_values_are_read_as_shown_and_resolved(tree):
     path.write_text(path.read_text(encoding="utf-8").replace(
         "number: 2\n", "number: 2\nvideo: https://www.jinan.gov.cn@evil.com/v\n").replace(
         "title: ", "title: 电话138\u200b0000\u200b0000 ", 1), encoding="utf-8")
-    lines = report(tree)
+    lines = problems(tree)
     assert any(":4: 外部链接指向不在白名单内的域名：evil.com" in line for line in lines), lines
     assert any("发现个人信息（手机号码）：13*******00（原文经过拆分或变形" in line for line in lines), lines

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from jiandu.commands.build import build_or_report, check
-from tests.conftest import CONF, PROJECT, parse
+from tests.support.project import CONF, PROJECT, parse
 
 GUIDE = PROJECT / "docs" / "编辑指南.md"
 FENCE_RE = re.compile(r"^```(\w+)(?: (file|append|bad-file)=(\S+))?\n(.*?)^```$", re.S | re.M)

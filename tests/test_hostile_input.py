@@ -22,8 +22,8 @@ from jiandu.core.problems import Problems
 from jiandu.core.settings import jiandu_settings
 from jiandu.core.source import read_markdown
 from jiandu.site.feeds import render_feed, site_feed
-from tests.conftest import CONF, PROJECT
-from tests.test_validation import ENTRY, problems, write
+from tests.support.content import ENTRY, problems, write
+from tests.support.project import CONF, PROJECT
 
 PATH = "content/column/2016-009.md"
 CONTROL_HINT = ("请删除该字符；它常随从 Word 或网页复制的文字带入，在编辑器中看不见"
@@ -52,38 +52,28 @@ def test_nul_byte_in_a_title(tree):
         f"{PATH}:2: 含有不可见的控制字符 U+0000（空字符 NUL），网页订阅（XML）无法包含它。 {CONTROL_HINT}"]
 
 
-def test_recursive_yaml_alias(tree):
-    entry(tree, ENTRY.replace("departments: [cgj]", "departments: &a [cgj, *a]"))
-    assert problems(tree) == [
+TRACEBACKS = [
+    pytest.param(ENTRY.replace("departments: [cgj]", "departments: &a [cgj, *a]"), [
         f"{PATH}:5: 不能使用 YAML 引用 *a。 {ANCHOR_HINT}",
         f"{PATH}:5: 不能使用 YAML 锚点 &a。 {ANCHOR_HINT}",
-    ]
-
-
-def test_5000_digit_number(tree):
-    entry(tree, ENTRY.replace("number: 9", "number: " + "9" * 5000))
-    assert problems(tree) == [
+    ], id="recursive_yaml_alias"),
+    pytest.param(ENTRY.replace("number: 9", "number: " + "9" * 5000), [
         f"{PATH}:3: 字段 number（期号）：应在 1 到 999 之间，实际为 {'9' * 30}…（共 5000 个字符）。"
-        " 期号是当年的第几期，例如 45。"]
-
-
-def test_5000_digit_number_behind_an_explicit_tag(tree):
-    entry(tree, ENTRY.replace("number: 9", "number: !!int " + "1" * 5000))
-    assert problems(tree) == [
-        f"{PATH}:3: 不能使用 YAML 类型标记 !!int。 请直接写值，例如 number: 45；需要原样保留的文字请加引号。"]
-
-
-def test_vertical_tab_from_word_in_a_body_is_refused(tree):
-    entry(tree, ENTRY.replace("正文。", "第一行\x0b第二行。"))
-    assert problems(tree) == [
+        " 期号是当年的第几期，例如 45。"], id="5000_digit_number"),
+    pytest.param(ENTRY.replace("number: 9", "number: !!int " + "1" * 5000), [
+        f"{PATH}:3: 不能使用 YAML 类型标记 !!int。 请直接写值，例如 number: 45；需要原样保留的文字请加引号。"], id="5000_digit_number_behind_an_explicit_tag"),
+    pytest.param(ENTRY.replace("正文。", "第一行\x0b第二行。"), [
         f"{PATH}:8: 含有不可见的控制字符 U+000B（垂直制表符，即 Word 的手动换行），网页订阅（XML）无法包含它。"
-        f" {CONTROL_HINT}"]
+        f" {CONTROL_HINT}"], id="vertical_tab_from_word_in_a_body_is_refused"),
+    pytest.param(ENTRY.replace("正文。", '正文。\n\n<a href=" &#14;  javascript:alert(1)">click</a>'), [
+        f"{PATH}:10: 字符引用 &#14; 表示控制字符 U+000E（控制字符），网页订阅（XML）无法包含它。 请删除这个字符引用。"], id="a_control_reference_hidden_in_a_link_payload_is_refused"),
+]
 
 
-def test_a_control_reference_hidden_in_a_link_payload_is_refused(tree):
-    entry(tree, ENTRY.replace("正文。", '正文。\n\n<a href=" &#14;  javascript:alert(1)">click</a>'))
-    assert problems(tree) == [
-        f"{PATH}:10: 字符引用 &#14; 表示控制字符 U+000E（控制字符），网页订阅（XML）无法包含它。 请删除这个字符引用。"]
+@pytest.mark.parametrize("text, expected", TRACEBACKS)
+def test_what_used_to_raise_is_reported_at_its_line(tree, text, expected):
+    entry(tree, text)
+    assert problems(tree) == expected
 
 
 @pytest.mark.parametrize("where, text, line", [
@@ -231,10 +221,20 @@ def test_long_text_with_ordinary_markup_is_not_refused(tree):
     assert problems(tree) == []
 
 
-def test_too_many_yaml_values_are_refused(tree):
-    entry(tree, ENTRY.replace("title: 测试条目", "title: [" + "a, " * 60_000 + "a]"))
-    assert problems(tree) == [
-        f"{PATH}:2: YAML 内容太多（超过 50000 项）。 一条记录的字段区通常只有几十项；请检查是否误粘贴了大段内容。"]
+PAST_A_BOUND = [
+    pytest.param(ENTRY.replace("title: 测试条目", "title: [" + "a, " * 60_000 + "a]"), [
+        f"{PATH}:2: YAML 内容太多（超过 50000 项）。 一条记录的字段区通常只有几十项；请检查是否误粘贴了大段内容。"], id="too_many_yaml_values_are_refused"),
+    pytest.param(ENTRY.replace("status:", "? [a, b]\n: c\nstatus:"), [
+        f"{PATH}:6: 字段名不能是列表或结构。 请写成“字段名: 值”。"], id="a_structure_as_field_name"),
+    pytest.param(ENTRY.replace("title: 测试条目", "title: " + "[" * 200 + "]" * 200), [
+        f"{PATH}:2: YAML 嵌套层级太深（超过 20 层）。 请检查缩进和括号：记录的字段最多嵌套七层。"], id="deep_nesting_is_refused"),
+]
+
+
+@pytest.mark.parametrize("text, expected", PAST_A_BOUND)
+def test_front_matter_past_a_bound_is_refused(tree, text, expected):
+    entry(tree, text)
+    assert problems(tree) == expected
 
 
 def test_unknown_keys_are_listed_up_to_twenty(tree):
@@ -250,18 +250,6 @@ def test_a_garbled_file_reports_its_first_hundred_problems(tree):
     found = problems(tree)
     assert len(found) == 101
     assert found[-1] == f"{PATH}:107: 另有 50 个问题，此处不再列出。 请先改正上面的问题，再运行检查。"
-
-
-def test_a_structure_as_field_name(tree):
-    entry(tree, ENTRY.replace("status:", "? [a, b]\n: c\nstatus:"))
-    assert problems(tree) == [f"{PATH}:6: 字段名不能是列表或结构。 请写成“字段名: 值”。"]
-
-
-def test_a_date_typed_as_edition_number(tree):
-    entry(tree, ENTRY.replace("number: 9", "number: 20161230"))
-    assert problems(tree) == [
-        f"{PATH}:3: 字段 number（期号）：应在 1 到 999 之间，实际为 20161230。"
-        " 20161230 看起来是日期 2016-12-30，日期请写在 date 字段。期号是当年的第几期，例如 45。"]
 
 
 def test_oversized_file_is_not_parsed(tree):
@@ -288,19 +276,30 @@ def test_the_size_limit_setting_is_validated(tree):
         "pelicanconf.py:1: JIANDU_MAX_FILE_BYTES 应为正整数。 例如 JIANDU_MAX_FILE_BYTES = 1048576。")
 
 
-def test_deep_nesting_is_refused(tree):
-    entry(tree, ENTRY.replace("title: 测试条目", "title: " + "[" * 200 + "]" * 200))
-    assert problems(tree) == [
-        f"{PATH}:2: YAML 嵌套层级太深（超过 20 层）。 请检查缩进和括号：记录的字段最多嵌套七层。"]
-
-
 # ---- silent misreadings -------------------------------------------------------------------------
 
-def test_edition_number_with_a_leading_zero(tree):
-    entry(tree, ENTRY.replace("number: 9", "number: 0101"))
-    assert problems(tree) == [
+MISREADINGS = [
+    pytest.param(ENTRY.replace("number: 9", "number: 0101"), [
         f"{PATH}:3: 字段 number（期号）：不能以 0 开头：“0101”。"
-        " 请写成 101（以 0 开头的数字在 YAML 中会被当作八进制，0101 会变成 65）。"]
+        " 请写成 101（以 0 开头的数字在 YAML 中会被当作八进制，0101 会变成 65）。"], id="edition_number_with_a_leading_zero"),
+    pytest.param(ENTRY.replace("number: 9", "number: 20161230"), [
+        f"{PATH}:3: 字段 number（期号）：应在 1 到 999 之间，实际为 20161230。"
+        " 20161230 看起来是日期 2016-12-30，日期请写在 date 字段。期号是当年的第几期，例如 45。"], id="a_date_typed_as_edition_number"),
+    pytest.param(ENTRY.replace("status:", "sample: yes\nstatus:"), [
+        f"{PATH}:6: 字段 sample（示例）：应为 true 或 false，实际为“yes”。"], id="yes_is_not_true"),
+    pytest.param(ENTRY.replace("status:", "aliases:\n  - 'a b'\n  - column/2016-001/\nstatus:"), [
+        f"{PATH}:7: 字段 aliases[1]（旧网址）：旧网址“a b”无效：只能包含字母、数字和 . _ ~ -，以 / 分隔。"
+        " 例如 column/2016-045/（网站内的旧路径，不含域名）。",
+        f"{PATH}:8: 旧网址 column/2016-001/ 是另一条记录现在的网址。"
+        " 见 content/column/2016-001.md；一个网址只能属于一条记录，请核对旧网址。",
+    ], id="line_numbers_after_an_invalid_alias_entry"),
+]
+
+
+@pytest.mark.parametrize("text, expected", MISREADINGS)
+def test_what_used_to_be_misread_is_reported_at_its_line(tree, text, expected):
+    entry(tree, text)
+    assert problems(tree) == expected
 
 
 def test_yaml_1_1_surprises_stay_text(tree):
@@ -310,11 +309,6 @@ def test_yaml_1_1_surprises_stay_text(tree):
     settings = jiandu_settings({"JIANDU_ROOT": str(tree), "JIANDU_AS_OF": FIXTURE_AS_OF})
     record = next(r for r in load_site(tree, settings).entries if r.number == 9)
     assert (record.title, record.category, record.source) == ("10:30", "0o17", "1e3")
-
-
-def test_yes_is_not_true(tree):
-    entry(tree, ENTRY.replace("status:", "sample: yes\nstatus:"))
-    assert problems(tree) == [f"{PATH}:6: 字段 sample（示例）：应为 true 或 false，实际为“yes”。"]
 
 
 def test_line_numbers_after_a_line_separator(tree):
@@ -336,16 +330,6 @@ def test_line_numbers_with_windows_line_ends_and_a_form_feed(tree):
     assert problems(tree) == [
         f"{PATH}:5: 字段 departments[1]（责任部门）：未知部门“nobody”。 请在 content/departments.yml 中查找。",
         f"{PATH}:8: 含有不可见的控制字符 U+000C（换页符，即 Word 的分页符），网页订阅（XML）无法包含它。 {CONTROL_HINT}",
-    ]
-
-
-def test_line_numbers_after_an_invalid_alias_entry(tree):
-    entry(tree, ENTRY.replace("status:", "aliases:\n  - 'a b'\n  - column/2016-001/\nstatus:"))
-    assert problems(tree) == [
-        f"{PATH}:7: 字段 aliases[1]（旧网址）：旧网址“a b”无效：只能包含字母、数字和 . _ ~ -，以 / 分隔。"
-        " 例如 column/2016-045/（网站内的旧路径，不含域名）。",
-        f"{PATH}:8: 旧网址 column/2016-001/ 是另一条记录现在的网址。"
-        " 见 content/column/2016-001.md；一个网址只能属于一条记录，请核对旧网址。",
     ]
 
 

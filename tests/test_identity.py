@@ -12,7 +12,8 @@ import pytest
 
 from jiandu.commands.build import build_or_report, check
 from jiandu.commands.deploy import publish
-from tests.conftest import PROJECT, PUBLISHABLE_AS_OF, make_publishable
+from tests.support.content import PUBLISHABLE_AS_OF, make_publishable
+from tests.support.project import PROJECT
 
 IDENTITY = ("JIANDU_SPONSOR", "JIANDU_OPERATOR", "JIANDU_CONTACT", "JIANDU_SITE_CODE", "JIANDU_ICP",
             "JIANDU_POLICE_RECORD")

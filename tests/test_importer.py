@@ -2,20 +2,17 @@
 idempotence; duplicate guids; limits; broken drafts."""
 
 import contextlib
-import functools
 import io
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -27,7 +24,9 @@ from jiandu.content.tree import render_body
 from jiandu.core.problems import Problems
 from jiandu.core.settings import DEFAULTS
 from jiandu.core.source import read_markdown
-from tests.conftest import CONF, PROJECT
+from tests.support.content import body, front_matter
+from tests.support.project import CONF, PROJECT
+from tests.support.server import serving
 
 FEEDS = Path(__file__).parent / "feeds"
 
@@ -41,17 +40,9 @@ def drafts(tree: Path) -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.md"))}
 
 
-def front(text: str) -> dict:
-    return yaml.safe_load(text.split("---\n")[1])
-
-
-def body(text: str) -> str:
-    return text.split("\n---\n", 1)[1]
-
-
 def one_draft(tree: Path) -> tuple[dict, str]:
     (text,) = drafts(tree).values()
-    return front(text), body(text)
+    return front_matter(text), body(text)
 
 
 def test_rss_items_become_drafts_with_link_guid_date_and_markdown(tree):
@@ -59,7 +50,7 @@ def test_rss_items_become_drafts_with_link_guid_date_and_markdown(tree):
     assert len(report.created) == 2
     texts = drafts(tree)
     first = next(t for t in texts.values() if "e23-minsheng-2017-0305-001" in t)
-    meta = front(first)
+    meta = front_matter(first)
     assert meta["status"] == "draft"
     assert str(meta["date"]) == "2017-03-05"
     assert meta["imported"]["guid"] == "e23-minsheng-2017-0305-001"
@@ -71,7 +62,7 @@ def test_rss_items_become_drafts_with_link_guid_date_and_markdown(tree):
 def test_unmatched_departments_are_listed_not_guessed(tree):
     run(tree, "rss2.xml")
     second = next(t for t in drafts(tree).values() if "0312-002" in t)
-    meta = front(second)
+    meta = front_matter(second)
     assert meta["departments"] == []
     assert any(u.startswith("市质监局") for u in meta["imported"]["unmatched_departments"])
 
@@ -158,12 +149,18 @@ def test_an_unedited_draft_follows_a_changed_item(tree, tmp_path):
     assert any("两天内清运完毕" in t for t in drafts(tree).values())
 
 
-def test_a_moved_draft_is_published_once_and_not_imported_again(tree):
+def publish_the_draft(tree: Path) -> None:
+    """Import the Traditional-character feed's one item, and publish its draft as staff would:
+    number and status filled in, moved into content/column/."""
     run(tree, "traditional.xml")
     (name, text), = drafts(tree).items()
     text = text.replace("number:\n", "number: 9\n").replace("status: draft", "status: 已受理")
     (tree / "content/column/2017-009.md").write_text(text, encoding="utf-8")
     (tree / "content/drafts" / name).unlink()
+
+
+def test_a_moved_draft_is_published_once_and_not_imported_again(tree):
+    publish_the_draft(tree)
     out = io.StringIO()
     assert check(CONF, tree, out=out, JIANDU_AS_OF="2017-06-30") == 0, out.getvalue()
     report = run(tree, "traditional.xml")
@@ -181,37 +178,17 @@ def test_drafts_are_never_built(tree):
     assert out.getvalue() == out2.getvalue()
 
 
-@contextlib.contextmanager
-def serving(folder: Path, handler=None):
-    """`folder` over http on 127.0.0.1 (no outside network)."""
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler or Quiet, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-
-
 @pytest.fixture
 def feed_server():
     """The test feeds over http."""
-    with serving(FEEDS) as url:
-        yield url
+    with serving(FEEDS) as server:
+        yield server.url
 
 
 def test_import_from_a_url(tree, feed_server):
     report = import_feed(f"{feed_server}/rss2.xml", tree, DEFAULTS)
     assert len(report.created) == 2
-    meta = front(next(iter(drafts(tree).values())))
+    meta = front_matter(next(iter(drafts(tree).values())))
     assert meta["imported"]["feed"] == f"{feed_server}/rss2.xml"
     with pytest.raises(FeedError, match="无法下载订阅"):
         import_feed(f"{feed_server}/no-such-feed.xml", tree, DEFAULTS)
@@ -234,7 +211,7 @@ def test_import_warns_about_what_the_guards_will_reject(tree, tmp_path):
 def test_a_guid_repeated_in_one_feed_keeps_the_first_draft_and_says_so(tree):
     report = run(tree, "duplicate-guid.xml")
     (name, text), = drafts(tree).items()
-    assert front(text)["title"] == "窨井盖缺失 市城管局当天补齐"
+    assert front_matter(text)["title"] == "窨井盖缺失 市城管局当天补齐"
     assert report.created == [f"content/drafts/{name}"] and report.updated == []
     assert report.skipped == [
         "订阅第 2 个条目“小区噪音扰民 街道办协调解决”未导入：它的 guid（rexian-1）与第 1 个条目相同。"
@@ -266,11 +243,7 @@ def test_an_item_reusing_a_drafts_guid_for_another_story_leaves_the_draft_alone(
 
 
 def test_an_item_reusing_a_published_entrys_guid_is_not_taken_for_it(tree, tmp_path):
-    run(tree, "traditional.xml")
-    (name, text), = drafts(tree).items()
-    text = text.replace("number:\n", "number: 9\n").replace("status: draft", "status: 已受理")
-    (tree / "content/column/2017-009.md").write_text(text, encoding="utf-8")
-    (tree / "content/drafts" / name).unlink()
+    publish_the_draft(tree)
     report = run(tree, "", other_story_feed(tmp_path, "dzwww-2017-0420-001"))
     assert report.published == []
     assert report.skipped[0].startswith("订阅第 1 个条目“窨井盖缺失 市城管局当天补齐”未导入：它的 guid"
@@ -287,16 +260,16 @@ def test_an_undeclared_gbk_feed_reads_as_chinese_not_mojibake(tree):
     report = run(tree, "gbk-undeclared.xml")
     assert report.warnings == ["提示：订阅没有声明编码，内容不是 UTF-8，已按 GB18030（GBK）编码读取。请核对草稿中的文字。"]
     texts = list(drafts(tree).values())  # by file name: by date
-    assert [front(t)["title"] for t in texts] == ["老旧小区路灯不亮 市城管局五天修复", "公交站牌字迹模糊 交通运输局更换新站牌"]
-    assert [front(t)["departments"] for t in texts] == [["cgj"], ["jtj"]]
+    assert [front_matter(t)["title"] for t in texts] == ["老旧小区路灯不亮 市城管局五天修复", "公交站牌字迹模糊 交通运输局更换新站牌"]
+    assert [front_matter(t)["departments"] for t in texts] == [["cgj"], ["jtj"]]
     assert "记者联系**济南市城市管理局**，工作人员五天内更换了灯具和线路。" in body(texts[0])
-    assert all("original_title" not in front(t)["imported"] for t in texts)  # nothing to convert
+    assert all("original_title" not in front_matter(t)["imported"] for t in texts)  # nothing to convert
 
 
 def test_an_undeclared_gbk_feed_over_http_reads_as_chinese(tree, feed_server):
     report = import_feed(f"{feed_server}/gbk-undeclared.xml", tree, DEFAULTS)
     assert len(report.created) == 2
-    assert any(front(t)["title"] == "老旧小区路灯不亮 市城管局五天修复" for t in drafts(tree).values())
+    assert any(front_matter(t)["title"] == "老旧小区路灯不亮 市城管局五天修复" for t in drafts(tree).values())
 
 
 def test_gbk_bytes_in_a_feed_declared_utf8_are_read_as_gbk(tree, tmp_path):
@@ -305,7 +278,7 @@ def test_gbk_bytes_in_a_feed_declared_utf8_are_read_as_gbk(tree, tmp_path):
         b'<?xml version="1.0"?>', b'<?xml version="1.0" encoding="UTF-8"?>'))
     report = run(tree, "", feed)
     assert report.warnings[0].startswith("提示：声明的编码 utf-8 与内容不符，内容不是 UTF-8，已按 GB18030（GBK）编码读取。")
-    assert any(front(t)["title"] == "老旧小区路灯不亮 市城管局五天修复" for t in drafts(tree).values())
+    assert any(front_matter(t)["title"] == "老旧小区路灯不亮 市城管局五天修复" for t in drafts(tree).values())
 
 
 def test_an_undeclared_big5_feed_is_read_as_big5_and_converted(tree, tmp_path):
@@ -353,8 +326,8 @@ def padded_feed(path: Path, size: int) -> Path:
 def test_a_feed_over_the_size_limit_is_refused_from_a_file_and_over_http(tree, tmp_path):
     big = padded_feed(tmp_path / "big.xml", 1024 * 1024)
     settings = DEFAULTS.but(import_max_mb=1)
-    with serving(tmp_path) as url:
-        for source in (str(big), f"{url}/big.xml"):
+    with serving(tmp_path) as server:
+        for source in (str(big), f"{server.url}/big.xml"):
             with pytest.raises(FeedError) as err:
                 import_feed(source, tree, settings)
             assert str(err.value) == (f"订阅“{source}”超过 1 MB（JIANDU_IMPORT_MAX_MB），未导入。请确认订阅地址；"
@@ -554,9 +527,9 @@ def test_a_server_that_trickles_the_feed_is_given_up_on(tree, tmp_path, monkeypa
 
     monkeypatch.setattr(importer, "FETCH_DEADLINE", 1)
     start = time.monotonic()
-    with serving(tmp_path, Trickle) as url, pytest.raises(FeedError) as err:
-        import_feed(f"{url}/feed.xml", tree, DEFAULTS)
-    assert str(err.value) == f"无法下载订阅“{url}/feed.xml”：下载超时。请检查网址和网络。"
+    with serving(tmp_path, Trickle) as server, pytest.raises(FeedError) as err:
+        import_feed(f"{server.url}/feed.xml", tree, DEFAULTS)
+    assert str(err.value) == f"无法下载订阅“{server.url}/feed.xml”：下载超时。请检查网址和网络。"
     assert time.monotonic() - start < 10
 
 

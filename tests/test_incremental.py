@@ -10,7 +10,7 @@ from jiandu.build.pipeline import Pipeline
 from jiandu.commands.build import read_pelican_settings
 from jiandu.commands.testing import FIXTURE_AS_OF
 from jiandu.core.settings import jiandu_settings
-from tests.conftest import CONF, PROJECT
+from tests.support.project import CONF, PROJECT
 
 
 def pipeline(root: Path, output: Path) -> Pipeline:

@@ -7,19 +7,18 @@ from __future__ import annotations
 import io
 import re
 import shutil
-import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
 from jiandu.commands.inspect import inspect
-from tests.conftest import PROJECT
+from tests.support.project import PROJECT, PUBLISH_CONF
+from tests.support.server import serving
 
-PUBLISH_CONF = PROJECT / "publishconf.py"
 FAULTS = PROJECT / "tests/fixtures/inspect"
 SLOW = 1  # seconds of JIANDU_LINK_TIMEOUT in these tests; /slow answers later than that
 OVERRIDES = {"JIANDU_AS_OF": "2016-06-30", "JIANDU_SEARCH": False, "JIANDU_LINK_TIMEOUT": SLOW,
@@ -60,11 +59,8 @@ class Faults(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Faults)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
+    with serving(handler=Faults) as httpd:
+        yield httpd.url
 
 
 @pytest.fixture

@@ -13,29 +13,17 @@ from xml.etree import ElementTree
 
 import feedparser
 import pytest
-import yaml
 
-from jiandu.commands.testing import FIXTURE, FIXTURE_AS_OF, FIXTURE_MIN_SAMPLE, build_fixture_site
-from tests.conftest import PROJECT, parse
+from jiandu.commands.testing import FIXTURE_AS_OF, FIXTURE_MIN_SAMPLE, build_fixture_site
+from tests.support.fixture import ALIASES, REGISTRY, lineage_of, median_text, rate_text, records
+from tests.support.project import PROJECT, parse
 
 AS_OF = date.fromisoformat(FIXTURE_AS_OF)
-CONTENT = PROJECT / FIXTURE / "content"
-
-
-def front_matter(kind: str) -> list[dict]:
-    return [yaml.safe_load(p.read_text(encoding="utf-8").split("---")[1])
-            for p in sorted((CONTENT / kind).glob("*.md"))]
-
-
-REGISTRY = {d["id"]: d for d in yaml.safe_load((CONTENT / "departments.yml").read_text(encoding="utf-8"))}
-ALIASES = {name: d["id"] for d in REGISTRY.values()
-           for name in [d["id"], d["name"], d.get("short"), *d.get("aliases", [])] if name}
-ALIASES.update({"濟南市房產管理局": "fgj"})  # the fixture's Traditional spelling of 济南市房产管理局
 
 
 def commitments() -> list[dict]:
     out = []
-    for session in front_matter("inquiry"):
+    for session in records("inquiry"):
         for seg in session["segments"]:
             for c in seg.get("commitments", []):
                 out.append({**c, "department": ALIASES[seg["department"]], "session": session})
@@ -98,40 +86,12 @@ def test_follow_up_trail_both_ways(fixture_site):
     assert "一个月内完成夜市规范整治" in cited[0].get_text()
 
 
-def lineage_of(dept_id: str) -> set[str]:
-    lineage, queue = {dept_id}, [dept_id]
-    while queue:
-        current = queue.pop()
-        for d in REGISTRY.values():
-            if d.get("successor") == current:
-                lineage.add(d["id"])
-                queue.append(d["id"])
-    return lineage
-
-
-def median_text(values: list, unit: str) -> str:
-    """A median as the site must show it: 样本不足 below the fixture's minimum sample."""
-    if not values:
-        return "无数据"
-    if len(values) < FIXTURE_MIN_SAMPLE:
-        return f"样本不足（{len(values)} {unit}，少于 {FIXTURE_MIN_SAMPLE} {unit}）"
-    return f"{statistics.median(values):g} 天（{len(values)} {unit}）"
-
-
-def rate_text(numerator: int, denominator: int, unit: str) -> str:
-    if not denominator:
-        return "无数据"
-    if denominator < FIXTURE_MIN_SAMPLE:
-        return f"样本不足（{numerator}/{denominator}，少于 {FIXTURE_MIN_SAMPLE} {unit}）"
-    return f"{round(100 * numerator / denominator)}%（{numerator}/{denominator}）"
-
-
 def expected_stats(dept_id: str) -> dict:
     """Own records plus every predecessor's, computed from the raw front matter."""
     lineage = lineage_of(dept_id)
-    segments = Counter(s["date"].year for s in front_matter("inquiry") for seg in s["segments"]
+    segments = Counter(s["date"].year for s in records("inquiry") for seg in s["segments"]
                        if ALIASES[seg["department"]] in lineage)
-    entries = [e for e in front_matter("column")
+    entries = [e for e in records("column")
                if lineage & {ALIASES[d] for d in (e["departments"] if isinstance(e["departments"], list)
                                                    else [e["departments"]])}]
     closed = [e for e in entries if e["status"] == "已办结"]

@@ -9,23 +9,17 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
 
 from jiandu.commands.build import read_pelican_settings
 from jiandu.commands.testing import FIXTURE
 from jiandu.core.settings import jiandu_settings
-from tests.conftest import CONF, PROJECT, parse
+from tests.support.fixture import REGISTRY, read_record
+from tests.support.project import CONF, PROJECT, parse
 
 
 @pytest.fixture(scope="module")
 def settings():
     return jiandu_settings(read_pelican_settings(CONF, PROJECT / FIXTURE))
-
-
-def front_matter(path: str) -> tuple[dict, str]:
-    text = (PROJECT / FIXTURE / "content" / path).read_text(encoding="utf-8")
-    _, meta, body = text.split("---\n", 2)
-    return yaml.safe_load(meta), body.strip()
 
 
 def metas(soup) -> dict[str, str]:
@@ -102,7 +96,7 @@ def test_titles_are_unique_across_the_fixture(fixture_site):
 @pytest.mark.parametrize("source", ["column/2016-001.md", "column/2016-004.md", "inquiry/2016-01.md",
                                     "inquiry/2016-02.md"])
 def test_record_pages_carry_the_article_fields_from_the_content(fixture_site, settings, source):
-    front, body = front_matter(source)
+    front, body = read_record(source)
     kind, name = source.removesuffix(".md").split("/")
     page = f"{kind}/{name}/"
     m = metas(parse(fixture_site / page / "index.html"))
@@ -114,12 +108,11 @@ def test_record_pages_carry_the_article_fields_from_the_content(fixture_site, se
     assert m["Author"] == settings.sponsor
     assert m["Description"] == m["description"]
     assert m["Image"] == m["og:image"]
-    registry = {d["id"]: d for d in yaml.safe_load((PROJECT / FIXTURE / "content/departments.yml").read_text())}
     if kind == "column":
         assert m["ContentSource"] == "《民生无小事、件件有人管》专栏"
         assert m["Description"] == (body if len(body) <= 120 else body[:119] + "…")
         ids = front["departments"] + ([front["district"]] if front.get("district") else [])
-        expected = [registry[i].get("short") or registry[i]["name"] for i in ids]
+        expected = [REGISTRY[i].get("short") or REGISTRY[i]["name"] for i in ids]
         if front.get("category"):
             expected.append(front["category"])
         assert m["Keywords"].split(",") == [*expected, "民生专栏"]

@@ -20,7 +20,7 @@ from jiandu.content.model import Record, Site
 from jiandu.core.settings import jiandu_settings
 from jiandu.site.indexes import Indexes
 from jiandu.site.pages import Page, site_pages
-from tests.conftest import CONF, PROJECT
+from tests.support.project import CONF, PROJECT
 
 READS: set[str] = set()
 

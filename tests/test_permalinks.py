@@ -2,17 +2,14 @@
 when an address of the last archived edition would disappear."""
 
 import io
-import shutil
-from datetime import date
 
 import pytest
 
-from jiandu.build.manifest import file_sha256
 from jiandu.commands.build import build, build_or_report, check
 from jiandu.commands.testing import FIXTURE_AS_OF, build_fixture_site
-from jiandu.content.edition_index import Edition, Package, save_editions
-from tests.conftest import CONF, PROJECT, parse
-from tests.test_validation import ENTRY, problems, write
+from tests.support.content import ENTRY, problems, write
+from tests.support.project import CONF, PROJECT, parse
+from tests.support.publish import archive_edition, line_in
 
 HINT = "例如 column/2016-045/（网站内的旧路径，不含域名）。"
 
@@ -33,25 +30,23 @@ def test_invalid_alias(tree, alias, message):
     assert problems(tree) == [f"content/column/2016-009.md:8: 字段 aliases[1]（旧网址）：{message} {HINT}"]
 
 
-def test_alias_may_not_be_another_records_url(tree):
-    write(tree, "content/column/2016-009.md", entry_with_aliases("/column/2016-001"))
-    assert problems(tree) == [
+ADDRESSES_TAKEN = [
+    pytest.param(entry_with_aliases("/column/2016-001"), [
         "content/column/2016-009.md:8: 旧网址 column/2016-001/ 是另一条记录现在的网址。"
-        " 见 content/column/2016-001.md；一个网址只能属于一条记录，请核对旧网址。"]
-
-
-def test_alias_may_not_be_the_records_own_url(tree):
-    write(tree, "content/column/2016-009.md", entry_with_aliases("column/2016-009/"))
-    assert problems(tree) == [
-        "content/column/2016-009.md:8: 旧网址 column/2016-009/ 就是本记录现在的网址。 请删除这一条 aliases。"]
-
-
-def test_alias_may_redirect_to_one_record_only(tree):
+        " 见 content/column/2016-001.md；一个网址只能属于一条记录，请核对旧网址。"], id="alias_may_not_be_another_records_url"),
+    pytest.param(entry_with_aliases("column/2016-009/"), [
+        "content/column/2016-009.md:8: 旧网址 column/2016-009/ 就是本记录现在的网址。 请删除这一条 aliases。"], id="alias_may_not_be_the_records_own_url"),
     # 2016-004 already keeps column/2016-003/; the same address written another way is the same.
-    write(tree, "content/column/2016-009.md", entry_with_aliases("/column/2016-003/index.html"))
-    assert problems(tree) == [
+    pytest.param(entry_with_aliases("/column/2016-003/index.html"), [
         "content/column/2016-009.md:8: 旧网址 column/2016-003/ 重复。"
-        " 已在 content/column/2016-004.md:11 使用；一个旧网址只能跳转到一条记录。"]
+        " 已在 content/column/2016-004.md:11 使用；一个旧网址只能跳转到一条记录。"], id="alias_may_redirect_to_one_record_only"),
+]
+
+
+@pytest.mark.parametrize("text, expected", ADDRESSES_TAKEN)
+def test_an_address_belongs_to_one_record_only(tree, text, expected):
+    write(tree, "content/column/2016-009.md", text)
+    assert problems(tree) == expected
 
 
 def test_alias_may_not_take_the_address_of_a_generated_page(tree, tmp_path):
@@ -91,22 +86,6 @@ def test_aliases_in_other_forms_become_redirect_pages(tree, tmp_path):
                         ("legacy/page-9.html", "../column/2016-009/")):
         soup = parse(site / old)
         assert soup.select_one('meta[http-equiv="refresh"]')["content"] == f"0; url={target}"
-
-
-def archive_edition(tree, manifest_source) -> tuple[str, str]:
-    """Record the fixture build as the last archived edition of `tree`; return (label, manifest name)."""
-    label = "2016-06-30-0123abcd"
-    name = f"jiandu-{label}-manifest.json"
-    (tree / "archives").mkdir(exist_ok=True)
-    shutil.copyfile(manifest_source, tree / "archives" / name)
-    package = Package("manifest", name, file_sha256(tree / "archives" / name), (tree / "archives" / name).stat().st_size)
-    save_editions(tree, (Edition(label, date(2016, 6, 30), "0123abcd" * 5, "2016-06-30T12:00:00Z", "", 2, 4, 9,
-                                 (package,)),))
-    return label, name
-
-
-def line_in(path, text: str) -> int:
-    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line)
 
 
 def test_check_fails_when_a_published_url_disappears_without_alias(tree, fixture_site):

@@ -25,9 +25,10 @@ from hypothesis import strategies as st
 
 from jiandu.commands.build import build_or_report, check
 from jiandu.commands.testing import FIXTURE, FIXTURE_AS_OF
-from tests.conftest import CONF, PROJECT
+from tests.support.project import CONF, PROJECT
+from tests.support.tools import under_ci
 
-CI = os.environ.get("CI") == "true"
+CI = under_ci()
 EXAMPLES = int(os.environ.get("JIANDU_PROPERTY_EXAMPLES", "100"))  # raise it for a deeper search
 # Generous for a shared CI runner: on an idle machine the worst body is checked in about 2 s.
 BUDGET = settings(max_examples=EXAMPLES, deadline=timedelta(seconds=20), derandomize=CI,

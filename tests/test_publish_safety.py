@@ -23,9 +23,10 @@ from jiandu.commands.deploy import CURRENT, RELEASES, TARGET_LOCK, DeployError, 
 from jiandu.commands.testing import FIXTURE, FIXTURE_SETTINGS, build_fixture_site
 from jiandu.core import staging
 from jiandu.core.staging import LockHeld, describe_owner
-from tests.conftest import CONF, PROJECT, PUBLISHABLE_AS_OF, make_publishable
-from tests.test_deploy import PUBLISH_CONF, require_rsync, run_here, snapshot
-from tests.test_permalinks import archive_edition, line_in
+from tests.support.content import PUBLISHABLE_AS_OF, make_publishable
+from tests.support.project import CONF, PROJECT, PUBLISH_CONF
+from tests.support.publish import archive_edition, line_in, run_here, snapshot
+from tests.support.tools import require_command
 
 HELPER = Path(__file__).parent / "helpers" / "stepped.py"
 FAST = FIXTURE_SETTINGS  # as build_fixture_site builds the fixture
@@ -363,7 +364,7 @@ def test_published_is_said_only_after_checking_what_is_live(tree, tmp_path, monk
 # Locks
 
 def test_the_target_lock_is_one_for_local_and_ssh_deployments(two_sites, tmp_path, monkeypatch):
-    require_rsync()
+    require_command("rsync")
     run_here(monkeypatch)
     first, _, _ = two_sites
     target = tmp_path / "srv"

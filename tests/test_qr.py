@@ -9,7 +9,7 @@ import pytest
 
 from jiandu.commands.build import read_pelican_settings
 from jiandu.core.settings import jiandu_settings
-from tests.conftest import CONF
+from tests.support.project import CONF
 
 RECORDS = ["column/2016-014/", "inquiry/2016-03/"]
 

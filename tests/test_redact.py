@@ -13,29 +13,23 @@ from jiandu.content.guards import PERSONAL_KINDS, GuardSettings, scan_body
 from jiandu.core.problems import Problems
 from jiandu.core.settings import DEFAULTS
 from jiandu.core.source import read_markdown
-from tests.conftest import CONF, PROJECT
-from tests.test_guards import FAKE_ID
-from tests.test_guards_visible import SPLIT_FORMS, page_text
-from tests.test_validation import write
+from tests.support.content import record, write
+from tests.support.personal import FAKE_ID, SPLIT_FORMS, page_text
+from tests.support.project import CONF, PROJECT
 
-ENTRY = """
----
-title: 测试条目
-number: 9
-date: 2016-06-01
-departments: [cgj]
-status: 已受理
-{extra}---
-王女士（13800000000，身份证 {id}）拨打12345热线，邮箱 someone.fake@example.com。
-值班电话0531-86000000。
-"""
+
+def entry(extra: str = "") -> str:
+    return record(f"王女士（13800000000，身份证 {FAKE_ID}）拨打12345热线，邮箱 someone.fake@example.com。\n"
+                  "值班电话0531-86000000。", extra)
+
+
 EXEMPT = ("exemptions:\n  - kind: 固定电话\n    match: \"0531-86000000\"\n    reason: 公开值班电话\n"
           "    reviewer: 办公室主任\n")
 
 
 def test_redact_asks_then_masks_everything_but_exemptions(tree):
     path = tree / "content/column/2016-009.md"
-    write(tree, "content/column/2016-009.md", ENTRY.format(extra=EXEMPT, id=FAKE_ID))
+    write(tree, "content/column/2016-009.md", entry(EXEMPT))
     shown, questions = [], []
     count = redact(path, DEFAULTS, confirm=lambda q: questions.append(q) or True,
                    out=shown.append)
@@ -49,7 +43,7 @@ def test_redact_asks_then_masks_everything_but_exemptions(tree):
 
 
 def test_redact_changes_nothing_when_declined(tree):
-    write(tree, "content/column/2016-009.md", ENTRY.format(extra="", id=FAKE_ID))
+    write(tree, "content/column/2016-009.md", entry())
     path = tree / "content/column/2016-009.md"
     before = path.read_bytes()
     assert redact(path, DEFAULTS, confirm=lambda q: False, out=lambda s: None) == 0
@@ -68,7 +62,7 @@ def test_pre_commit_hook_runs_invoke_check():
 def test_redact_masks_full_width_numbers_and_leaves_links_alone(tree):
     path = tree / "content/column/2016-009.md"
     body = "电话１３８００００００００，详见 https://www.jinan.gov.cn/x?id=13800000000 。\n"
-    write(tree, "content/column/2016-009.md", ENTRY.format(extra="", id=FAKE_ID).split("王女士")[0] + body)
+    write(tree, "content/column/2016-009.md", entry().split("王女士")[0] + body)
     shown = []
     assert redact(path, DEFAULTS, confirm=lambda q: True, out=shown.append) == 1
     text = path.read_text(encoding="utf-8")
@@ -80,7 +74,7 @@ def test_redact_masks_full_width_numbers_and_leaves_links_alone(tree):
 def test_redact_masks_every_split_and_encoded_form_and_the_guards_then_find_nothing(tree):
     path = tree / "content/column/2016-009.md"
     body = "\n\n".join(markdown for markdown, _, _ in SPLIT_FORMS) + "\n"
-    head = ENTRY.format(extra=EXEMPT, id=FAKE_ID).split("王女士")[0]
+    head = entry(EXEMPT).split("王女士")[0]
     write(tree, "content/column/2016-009.md", head + body + "\n值班电话0531-86000000。\n")
     lines_before = path.read_text(encoding="utf-8").count("\n")
     shown = []
@@ -109,7 +103,7 @@ def test_redact_masks_every_split_and_encoded_form_and_the_guards_then_find_noth
 ])
 def test_redact_masks_each_character_where_it_was_written(tree, written, masked):
     path = tree / "content/column/2016-009.md"
-    head = ENTRY.format(extra="", id=FAKE_ID).split("王女士")[0]
+    head = entry().split("王女士")[0]
     write(tree, "content/column/2016-009.md", head + written + "\n")
     assert redact(path, DEFAULTS, confirm=lambda q: True, out=lambda s: None) == 1
     assert path.read_text(encoding="utf-8").endswith(masked + "\n")
@@ -117,7 +111,7 @@ def test_redact_masks_each_character_where_it_was_written(tree, written, masked)
 
 def test_redact_masks_front_matter_too_and_lists_what_it_cannot_place(tree):
     path = tree / "content/column/2016-009.md"
-    text = ENTRY.format(extra="", id=FAKE_ID).replace(
+    text = entry().replace(
         "title: 测试条目", 'title: "王女士138\u200b0000 0000反映"\nsource: "电话\\u0031\\u0033900000000"')
     write(tree, "content/column/2016-009.md", text.split("王女士（")[0] + "正文。\n")
     shown = []

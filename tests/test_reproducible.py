@@ -8,10 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from jiandu.build.manifest import site_files
-from tests.gitutil import commit_all, project_files
+from tests.support.git import commit_all, project_files
+from tests.support.tools import require_command
 
 HELPER = Path(__file__).parent / "helpers" / "shuffled_build.py"
 # Output files that may legitimately differ between builds, by path prefix (none so far).
@@ -29,13 +28,8 @@ def make_checkout(target: Path, reverse: bool) -> Path:
 
 
 def faketime() -> list[str]:
-    tool = shutil.which("faketime")
-    if tool:
-        return [tool, "-f", "@2031-02-03 04:05:06"]
-    message = "faketime is needed to build at a different clock time: apt-get install faketime"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
+    """The prefix that runs a command at another clock time."""
+    return [require_command("faketime"), "-f", "@2031-02-03 04:05:06"]
 
 
 def run_build(checkout: Path, output: Path, seed: int, env: dict, prefix: list[str]) -> None:

@@ -10,8 +10,8 @@ from datetime import date
 import feedparser
 import pytest
 
-from tests.conftest import parse
-from tests.test_ledger import ALIASES, REGISTRY, front_matter, lineage_of, median_text, rate_text
+from tests.support.fixture import ALIASES, REGISTRY, lineage_of, median_text, rate_text, records
+from tests.support.project import parse
 
 ORIGINS = {"12345热线", "监督局"}  # the default JIANDU_ROUTING_ORIGINS
 HANDOFFS = {"交办", "转办", "退回", "认领"}
@@ -20,7 +20,7 @@ RELEASES = {"转办", "退回", "办结"}
 
 def entries() -> list[dict]:
     out = []
-    for e in front_matter("column"):
+    for e in records("column"):
         e["key"] = f"column/{e['date'].year}-{e['number']:03d}"
         out.append(e)
     return out
@@ -231,7 +231,7 @@ def test_a_new_hop_updates_its_entry_in_the_feeds(fixture_site):
 
 
 def test_a_segment_video_link_opens_at_its_moment(fixture_site):
-    session = front_matter("inquiry")[0]
+    session = records("inquiry")[0]
     [source] = session["segments"][1]["sources"]
     soup = parse(fixture_site / "inquiry/2016-01/index.html")
     link = soup.select_one("#q2 .jd-citation--video a")
@@ -248,7 +248,7 @@ def test_citation_lines_and_sources_in_open_data(fixture_site):
     assert entry.select_one(".jd-citation").get_text() == "来源：《济南日报》2016年1月10日 A3版"
     rows = json.loads((fixture_site / "data/sources.json").read_text(encoding="utf-8"))
     raw = [(f"inquiry/{s['date'].year}-{s['number']:02d}", seg.get("id", f"q{i + 1}"), src)
-           for s in front_matter("inquiry") for i, seg in enumerate(s["segments"]) for src in seg.get("sources", [])]
+           for s in records("inquiry") for i, seg in enumerate(s["segments"]) for src in seg.get("sources", [])]
     raw += [(e["key"], None, src) for e in entries() for src in e.get("sources", [])]
     assert sorted((r["record"], r["segment"], r["type"], r["title"], r["page"], r["url"]) for r in rows) == sorted(
         (key, seg, src["type"], src["title"], src.get("page"), src.get("url")) for key, seg, src in raw)

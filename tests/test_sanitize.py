@@ -1,7 +1,6 @@
 """The one sanitizer, against known XSS payloads: structurally, in a built page, and in Chromium."""
 
 import io
-import os
 from pathlib import Path
 
 import pytest
@@ -11,8 +10,9 @@ from jiandu.commands.build import build_or_report
 from jiandu.content.sanitize import sanitize_html
 from jiandu.content.tree import render_body
 from jiandu.core.source import control_refs
-from tests.conftest import CONF, parse
-from tests.test_validation import write
+from tests.support.content import record, write
+from tests.support.project import CONF, parse
+from tests.support.tools import chromium
 
 PAYLOADS = [line for line in (Path(__file__).parent / "xss_payloads.txt").read_text(
     encoding="utf-8").splitlines() if line.strip()]
@@ -63,9 +63,7 @@ def test_ordinary_markdown_survives():
 def test_built_page_carries_no_payload(tree, tmp_path):
     # A payload with a reference to a control character (&#14;) is refused by check itself.
     body = "\n\n".join(p for p in PAYLOADS if "://" not in p and "//" not in p and not control_refs(p))
-    write(tree, "content/column/2016-009.md",
-          "---\ntitle: 测试\nnumber: 9\ndate: 2016-06-01\ndepartments: [cgj]\nstatus: 已受理\n---\n"
-          f"正文。\n\n{body}\n")
+    write(tree, "content/column/2016-009.md", record(f"正文。\n\n{body}", title="测试"))
     out = io.StringIO()
     assert build_or_report(CONF, tmp_path / "out", tree, out=out) == 0, out.getvalue()
     page = parse(tmp_path / "out/column/2016-009/index.html")
@@ -76,31 +74,10 @@ def test_built_page_carries_no_payload(tree, tmp_path):
 
 # ---- in a real browser ----------------------------------------------------------------------
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-
-
-def _browser_or_skip():
-    missing = [] if CHROMIUM.is_file() else ["Debian's chromium (apt-get install -y chromium)"]
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing.append("playwright (.venv/bin/pip install -e '.[test]')")
-    if missing:
-        message = "this test needs " + " and ".join(missing)
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return sync_playwright
-
-
 def dialogs_fired(html_fragments: list[str]) -> int:
     """Load the fragments in Chromium, offline, hover and click everything; count alert() calls."""
-    sync_playwright = _browser_or_skip()
     fired = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as browser:
         page = browser.new_page()
         page.route("**/*", lambda route: route.abort())
         page.on("dialog", lambda d: (fired.append(d.message), d.dismiss()))
@@ -112,7 +89,6 @@ def dialogs_fired(html_fragments: list[str]) -> int:
               try { el.dispatchEvent(new Event(t)); if (t === 'click' && el.tagName !== 'A') el.click(); }
               catch (e) {} } } }""")
         page.wait_for_timeout(300)
-        browser.close()
     return len(fired)
 
 

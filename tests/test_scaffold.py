@@ -1,26 +1,17 @@
 """`invoke new`: next edition number, today's date, options, explained keys, no overwriting."""
 
-import io
 import re
 from datetime import date
 
 import pytest
-import yaml
 
 from jiandu.commands import scaffold
-from jiandu.commands.build import check
 from jiandu.commands.scaffold import ScaffoldError, new_record
-from tests.conftest import CONF
+from tests.support.content import front_matter, problems
 
 
 def meta(path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
-
-
-def problems(tree) -> list[str]:
-    out = io.StringIO()
-    check(CONF, tree, out=out, JIANDU_AS_OF="2016-06-30")
-    return out.getvalue().splitlines()[:-1]
+    return front_matter(path.read_text(encoding="utf-8"))
 
 
 def test_next_free_number_of_the_year_and_the_given_date(tree):

@@ -11,7 +11,7 @@ import pytest
 from jiandu.commands.build import build_or_report, check
 from jiandu.core.problems import ContentError
 from jiandu.core.settings import DEFAULTS, KEYS, Settings, jiandu_settings
-from tests.conftest import CONF
+from tests.support.project import CONF
 
 
 def problems_of(values: dict) -> list[str]:

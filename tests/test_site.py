@@ -7,7 +7,7 @@ from urllib.parse import urldefrag, urlsplit
 
 import pytest
 
-from tests.conftest import parse
+from tests.support.project import parse
 
 
 def page(site: Path, url: str):
@@ -133,7 +133,7 @@ def test_every_internal_link_resolves(fixture_site):
 
 def test_html_is_escaped(tree, tmp_path):
     from jiandu.commands.testing import build_fixture_site
-    from tests.conftest import PROJECT
+    from tests.support.project import PROJECT
 
     path = tree / "content/column/2016-001.md"
     path.write_text(path.read_text(encoding="utf-8").replace(

@@ -3,15 +3,12 @@ the manifest of the edition that should be live; every missing, extra or changed
 and so is a server that answers browsers or Baiduspider differently from verify-deploy itself."""
 
 import contextlib
-import functools
 import hashlib
 import io
 import json
 import shutil
-import threading
 import time
 from datetime import date
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -21,30 +18,10 @@ from jiandu.content.edition_index import Edition, Package, save_editions
 from jiandu.editions import verify
 from jiandu.editions.archive import build_at_ref
 from jiandu.editions.verify import verify_deploy
-from tests.gitutil import make_repo
+from tests.support.git import make_repo
+from tests.support.server import QuietHandler, serving
 
 SPAM = b'<p><a href="../../offers/casino.html">cheap offers</a></p></main>'
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
-@contextlib.contextmanager
-def serving(root, handler=QuietHandler):
-    """`root` served over HTTP on 127.0.0.1 by `handler`; yields the server (its base URL in .url)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
-    server.url = f"http://127.0.0.1:{server.server_address[1]}"
-    server.requests = []  # (User-Agent, path) of every request, to check that the work is bounded
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from jiandu.commands.testing import FIXTURE, FIXTURE_AS_OF
 from jiandu.content.tree import load_site
 from jiandu.core.settings import jiandu_settings
 from jiandu.core.vocabulary import CommitmentStatus, EntryStatus, Kind, Level
-from tests.conftest import CONF, PROJECT
+from tests.support.project import CONF, PROJECT
 
 CSS = "\n".join(p.read_text(encoding="utf-8") for p in (PROJECT / "theme/css").glob("*.css"))
 

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from jiandu.build.render import css_bundle, make_env, render_output, shared_context
+from jiandu.build.search_index import write_search_index
 from jiandu.content.model import Site
 from jiandu.content.tree import ContentTree
 from jiandu.core import routes
 from jiandu.core.settings import Settings
 from jiandu.core.workers import run_split
-from jiandu.site.indexes import Indexes, build_indexes
+from jiandu.site.indexes import Indexes, build_indexes, effective_status
 from jiandu.site.pages import Output, site_pages
+from jiandu.site.search import search_docs
 
 
 @dataclass
@@ -61,6 +64,7 @@ class Pipeline:
     def write_all(self, site: Site, idx: Indexes) -> list[str]:
         outputs = site_pages(site, idx)
         self._write(site, outputs)
+        self._write_search(site)
         self._remember(site, outputs)
         return [o.path for o in outputs]
 
@@ -79,6 +83,8 @@ class Pipeline:
         for path in removed:
             (self.output / path).unlink(missing_ok=True)
         self._write(site, stale)
+        if stale or removed:
+            self._write_search(site)  # findable within the same save (issue 12's freshness)
         self._remember(site, outputs)
         return Update([o.path for o in stale], removed, time.monotonic() - started)
 
@@ -94,6 +100,11 @@ class Pipeline:
             _write_file(self.output / output.path, render_output(env, output, site, shared))
 
         run_split(write, outputs, progress=self.progress, label="生成页面")
+
+    def _write_search(self, site: Site) -> None:
+        if self.settings.search:
+            status_of = partial(effective_status, as_of=site.as_of)
+            write_search_index(search_docs(site, status_of), self.output / routes.PAGEFIND)
 
     def _remember(self, site: Site, outputs: list[Output]) -> None:
         self.site = site

@@ -17,7 +17,6 @@ from jiandu.site.charts import bar_chart
 from jiandu.site.citations import date_cn
 from jiandu.site.indexes import effective_status
 from jiandu.site.pages import DataFile, Page
-from jiandu.site.search import SearchFields
 
 # The page being rendered: (path, absolute URLs?, SITEURL). Kept out of the template context so
 # that component macros can be imported without context, and so compiled once per build.
@@ -54,6 +53,7 @@ def make_env(theme: Path, settings: Settings, css: bytes) -> Environment:
         undefined=StrictUndefined,
         auto_reload=False,  # a theme change starts a new pipeline; no stat() per page
     )
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}  # |tojson
     siteurl = settings.site_url
     env.globals.update(
         url=url, routes=routes, Kind=Kind, Level=Level, EntryStatus=EntryStatus,
@@ -78,8 +78,7 @@ def shared_context(site: Site) -> dict:
     """What every page may show besides its own context: the registry, the as-of date, and helpers
     bound to them. A change to either rewrites every page (Pipeline.update)."""
     status_of = partial(effective_status, as_of=site.as_of)
-    return {"depts": site.departments, "as_of": site.as_of, "status_of": status_of,
-            "search": SearchFields(site, status_of)}
+    return {"depts": site.departments, "as_of": site.as_of, "status_of": status_of}
 
 
 def render_page(env: Environment, page: Page, shared: dict) -> bytes:

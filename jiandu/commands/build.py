@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from jiandu.build import manifest as manifests
+from jiandu.build.search_index import SearchIndexError
 from jiandu.build.summary import run_pelican
 from jiandu.content.tree import load_site
 from jiandu.core import staging
@@ -100,7 +101,7 @@ def build_or_report(conf: Path, output: Path, root: Path | None = None, out=sys.
     except LockHeld as err:
         print(build_locked_message(output, err), file=out)
         return 1
-    except StagingError as err:
+    except (StagingError, SearchIndexError) as err:
         print(f"{err}未替换 {output}，它保持原样；请重新运行 invoke build。", file=out)
         return 1
     print(f"网站已生成：{output}", file=out)

@@ -201,3 +201,4 @@ class Site:
     as_of: date
     settings: Settings = field(default=DEFAULTS, compare=False)
     editions: tuple = ()  # archived editions (editions.Edition), oldest first
+    synonyms: tuple[tuple[str, ...], ...] = ()  # content/synonyms.yml, for search

@@ -30,6 +30,7 @@ from jiandu.content.model import (
 from jiandu.content.registry import Registry, load_registry
 from jiandu.content.routing import HOP_SCHEMA, Lookups, check_routing, closing_date, ends_closed, hops_of
 from jiandu.content.sanitize import render_body
+from jiandu.content.synonyms import SYNONYMS_FILE, Groups, load_synonyms
 from jiandu.core import routes
 from jiandu.core.problems import ContentError, Problem, Problems
 from jiandu.core.schema import (
@@ -291,6 +292,7 @@ class ContentTree:
         self.registry: Registry | None = None
         self.registry_problems: list[Problem] = []
         self.registry_stamp: tuple | None = None
+        self.synonyms: Groups = ()
         self.files: dict[str, FileResult] = {}
 
     def shown(self, path: Path) -> str:
@@ -304,13 +306,16 @@ class ContentTree:
         """Re-read what changed on disk; return the shown paths of files read again or gone."""
         registry_file, prefix = self.folder / "departments.yml", self.prefix
         words_file = self.folder / WORD_LIST  # the guards' word list: its change re-reads all too
-        stamp = (_stamp(registry_file), _stamp(words_file))
+        synonyms_file = self.folder / SYNONYMS_FILE
+        stamp = (_stamp(registry_file), _stamp(words_file), _stamp(synonyms_file))
         if self.registry is None or stamp != self.registry_stamp:
             problems = Problems()
             self.registry = load_registry(registry_file, self.shown(registry_file), problems,
                                           self.settings.max_file_bytes)
             self._guard_registry(registry_file, problems)
             load_word_list(words_file, self.shown(words_file), problems)
+            self.synonyms = load_synonyms(synonyms_file, self.shown(synonyms_file), problems,
+                                          self.settings.max_file_bytes)
             self.registry_problems = first_problems(problems.items, self.shown(registry_file))
             self.registry_stamp = stamp
             self.files = {}  # department references resolve against the registry: read all again
@@ -344,7 +349,8 @@ class ContentTree:
         editions = load_editions(self.root, problems)
         if problems:
             raise ContentError(problems)
-        return _assemble([r.record for r in self.files.values()], self.registry, self.settings, editions)
+        return _assemble([r.record for r in self.files.values()], self.registry, self.settings, editions,
+                         self.synonyms)
 
 
 def load_site(root: Path, settings: Settings = DEFAULTS) -> Site:
@@ -578,7 +584,8 @@ def _nearest_target(target: str, targets: set[str]) -> str:
     return "请检查类别、年份和期号。"
 
 
-def _assemble(records: list[Record], registry: Registry, settings: Settings, editions: tuple = ()) -> Site:
+def _assemble(records: list[Record], registry: Registry, settings: Settings, editions: tuple = (),
+              synonyms: Groups = ()) -> Site:
 
     order = lambda r: (r.year, r.number)
     latest = max((r.date for r in records), default=None)
@@ -589,6 +596,7 @@ def _assemble(records: list[Record], registry: Registry, settings: Settings, edi
         as_of=as_of_date(settings, fallback=latest),
         settings=settings,
         editions=editions,
+        synonyms=synonyms,
     )
 
 

@@ -33,6 +33,7 @@ ASSETS = "theme/"
 CSS_BUNDLE = ASSETS + "jiandu.css"
 PAGEFIND = "pagefind/"
 PAGEFIND_SCRIPT = PAGEFIND + "pagefind.js"
+SEARCH_T2S = PAGEFIND + "t2s.json"  # Traditional -> Simplified, for typed queries
 
 INDEX = "index.html"
 FEED = "feed.atom"

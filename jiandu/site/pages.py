@@ -31,7 +31,7 @@ from jiandu.site.metadata import PageMeta, SiteMeta, describe, page_title, publi
 from jiandu.site.qr import render_qr
 from jiandu.site.routing import bounced_trails
 from jiandu.site.samples import Median, Rate
-from jiandu.site.search import search_options
+from jiandu.site.search import search_options, search_places
 from jiandu.site.stats import DepartmentStats, department_figures, department_stats, lineage_trails
 
 
@@ -215,7 +215,8 @@ def site_pages(site: Site, idx: Indexes) -> list[Output]:
              context={"latest": _latest(site), "years": idx.years}),
         Page(routes.NOT_FOUND, template="404.html", context={"absolute_urls": True}),
         Page(routes.output_path(routes.SEARCH), template="search.html",
-             context={"options": search_options(site, [y.year for y in idx.years], statuses)}),
+             context={"options": search_options(site, [y.year for y in idx.years], statuses),
+                      "places": search_places(site)}),
         Page(routes.output_path(routes.DIRECTORY), template="departments.html",
              context={"directory": idx.directory, "counts": counts, "rankings": RANKINGS}),
         Page(routes.output_path(routes.ELDER), template="elder.html"),

@@ -1,90 +1,96 @@
-"""Full-text search: what each record page tells Pagefind, and building the Pagefind index.
+"""Full-text search: what the index holds for each record and department page.
 
-Pagefind (the extended binary from the `pagefind[extended]` wheel) segments Chinese text with a
-dictionary when it indexes, but the browser segments the query with `Intl.Segmenter`. The two
-disagree on long names: the index may hold 济南市/交通运输/局 where the query asks for
-济南/市/交通/运输局, so a page that names a department is not found by that name. Each indexed page
-therefore carries its departments' registry names (full name, short name, aliases, the name
-without the city or district prefix), each written once whole and once split into the words the
-query segmenter produces, so that index and query meet on the same words.
+The index is built from the typed records, not by re-reading the written HTML
+(build/search_index.py writes it). Each page gives its words in weighted parts: a department's
+own names weigh most, then a record's title, the departments it concerns, its text, and last the
+synonyms (content/synonyms.yml) of words it uses. site/search_words.py says how text becomes words.
 """
 
 from __future__ import annotations
 
-import gzip
-import hashlib
-import json
 import re
-import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from html import unescape
 
-import cbor2
-
-from jiandu.content.model import Department, Record, Site
-from jiandu.core import routes
-from jiandu.core.settings import Settings
+from jiandu.content.model import ColumnEntry, Department, Record, Site
 from jiandu.core.vocabulary import Kind, Level
+from jiandu.site.search_words import HAN, han_pairs, index_words, normalize
 
-CITY_PREFIXES = ("济南市",)
+CITY_PREFIXES = ("济南市", "市")
+SUFFIXES = ("人民政府", "街道办事处", "办事处", "街道", "区", "县", "镇")
 DEPARTMENT_KIND = "部门"
 TAG = re.compile(r"<[^>]+>")
-HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
-MAX_WORD = 4  # longest word a query segmenter makes of a department or place name
+HAN_PAIR = re.compile(f"[{HAN}]{{2}}")
+SUMMARY_LENGTH = 90
 
-class SearchIndexError(RuntimeError):
-    pass
+# How much a word counts where it stands (Pagefind's data-pagefind-weight scale).
+NAME, TITLE, DEPARTMENT, TEXT, RELATED = 10.0, 5.0, 2.0, 1.0, 0.5
+PLACE = 5.0  # the district a record happened in: 槐荫区 means its records
+PART_NAME = 7.0  # the names of a district's departments and streets: a bare 城管 means the city's
+TOP_LEVELS = (Level.CITY, Level.DISTRICT)
+PLACE_LEVELS = (Level.DISTRICT, Level.TOWN)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchDoc:
+    """One page as the index holds it."""
+
+    url: str
+    words: dict[str, float]  # word -> weight
+    meta: dict[str, str]  # what a result shows: title, kind, date, departments, status, summary
+    filters: dict[str, list[str]]
+    date: str | None = None  # for newest-first sorting; department pages have none
 
 
 def department_names(dept: Department) -> list[str]:
-    """Every name a citizen may type for a department: registry names and their bare forms."""
+    """Every name a citizen may type for a department: registry names and their bare forms
+    (济南市槐荫区人民政府 -> 槐荫区 -> 槐荫; 道德街街道 -> 道德街)."""
     names = [dept.name, *([dept.short] if dept.short else []), *dept.aliases]
-    bare = [_strip_prefix(n) for n in names]
-    return list(dict.fromkeys(n for n in [*names, *bare] if n))
+    return list(dict.fromkeys(form for n in names for form in _bare_forms(n)))
 
 
-def _strip_prefix(name: str) -> str:
-    for prefix in (*CITY_PREFIXES, "市"):
+def _bare_forms(name: str) -> Iterator[str]:
+    yield name
+    for prefix in CITY_PREFIXES:
         if name.startswith(prefix) and len(name) > len(prefix) + 1:
-            return name[len(prefix):]
-    return name
+            name = name[len(prefix):]
+            yield name
+            break
+    stripped = True
+    while stripped:
+        stripped = False
+        for suffix in SUFFIXES:
+            if name.endswith(suffix) and len(name) >= len(suffix) + 2:
+                name = name[:-len(suffix)]
+                stripped = True
+                yield name
+                break
 
 
 def record_departments(record: Record, site: Site) -> list[Department]:
     """The record's departments, then the districts they (or the entry) belong to."""
     ids = list(record.departments)
-    if record.kind == Kind.COLUMN and record.district:
+    if isinstance(record, ColumnEntry) and record.district:
         ids.append(record.district)
     ids += [site.departments[i].parent for i in ids if site.departments[i].parent]
     return [site.departments[i] for i in dict.fromkeys(ids)]
 
 
-def search_terms(departments: list[Department]) -> str:
-    """The names of `departments` as one line of search-only text for the index.
-
-    Each name is written whole and then as every run of 1 to MAX_WORD characters, so that any way a
-    browser's segmenter splits a typed name (槐|荫|区, 市城|管|局) finds the same words in the index.
-    """
-    names = list(dict.fromkeys(n for d in departments for n in department_names(d)))
-    runs = (n[i:i + size] for n in names for size in range(1, MAX_WORD + 1)
-            for i in range(len(n) - size + 1))
-    return " ".join(dict.fromkeys([*names, *runs]))
-
-
 def record_filters(record: Record, site: Site, status_of) -> dict[str, list[str]]:
     """Pagefind filters of a record page: kind, department (full names), year, status."""
-    depts = record_departments(record, site)
-    if record.kind == Kind.COLUMN:
-        statuses = [record.status]
-    else:
-        statuses = sorted({status_of(c) for s in record.segments for c in s.commitments})
     return {
         "kind": [record.kind.short],
-        "department": [d.name for d in depts],
+        "department": [d.name for d in record_departments(record, site)],
         "year": [str(record.year)],
-        "status": statuses,
+        "status": record_statuses(record, status_of),
     }
+
+
+def record_statuses(record: Record, status_of) -> list[str]:
+    if isinstance(record, ColumnEntry):
+        return [str(record.status)]
+    return sorted({str(status_of(c)) for s in record.segments for c in s.commitments})
 
 
 def department_filters(dept: Department, site: Site) -> dict[str, list[str]]:
@@ -92,37 +98,125 @@ def department_filters(dept: Department, site: Site) -> dict[str, list[str]]:
     return {"kind": [DEPARTMENT_KIND], "department": names}
 
 
-def text_terms(record: Record) -> str:
-    """Every 2-character run of the record's title and body, for the same reason as names:
-    the query segmenter splits ordinary words (车|载|监|控|录像) finer than the index does
-    (车载|监控|录像), and a query word must start an index word to match it."""
-    text = record.title + TAG.sub(" ", record.body_html)
-    runs: list[str] = []
-    for match in HAN_RUN.finditer(text):
-        run = match.group()
-        runs.extend(map(str.__add__, run, run[1:]))  # each adjacent pair, at C speed
-    return " ".join(dict.fromkeys(runs))
+def plain_text(html: str) -> str:
+    return unescape(TAG.sub(" ", html))
+
+
+class Phrases:
+    """Finds which of many phrases a text holds, checking a phrase only when the text has its
+    first character pair (content/synonyms.yml groups, the registry's place names)."""
+
+    def __init__(self, phrases: dict[str, object]):
+        self.by_pair: dict[str, list[tuple[str, int]]] = {}
+        self.payloads: list = []
+        ranks: dict[int, int] = {}
+        for phrase, payload in phrases.items():
+            phrase = normalize(phrase)
+            if HAN_PAIR.match(phrase):
+                rank = ranks.setdefault(id(payload), len(self.payloads))
+                if rank == len(self.payloads):
+                    self.payloads.append(payload)
+                self.by_pair.setdefault(phrase[:2], []).append((phrase, rank))
+
+    def found(self, text: str) -> list:
+        """Payloads of the phrases in normalized `text`, each once, in the order they were given."""
+        ranks = {rank for pair in han_pairs(text) & self.by_pair.keys()
+                 for phrase, rank in self.by_pair[pair] if phrase in text}
+        return [self.payloads[rank] for rank in sorted(ranks)]
 
 
 @dataclass(frozen=True)
-class SearchFields:
-    """What templates ask about search, bound to one site: the `search` global of the theme."""
+class Vocabulary:
+    """What every record's words are checked against: synonym groups and place names."""
 
-    site: Site
-    status_of: Callable
+    synonyms: Phrases
+    places: Phrases
 
-    def record_filters(self, record: Record) -> dict[str, list[str]]:
-        return record_filters(record, self.site, self.status_of)
+    @classmethod
+    def of(cls, site: Site) -> Vocabulary:
+        groups = {word: " ".join(group) for group in site.synonyms for word in group}
+        places = {name: d for d in site.departments.values() if d.level in PLACE_LEVELS
+                  for name in department_names(d)}
+        return cls(Phrases(groups), Phrases(places))
 
-    def record_terms(self, record: Record) -> str:
-        return search_terms(record_departments(record, self.site)) + " " + text_terms(record)
 
-    def department_filters(self, dept: Department) -> dict[str, list[str]]:
-        return department_filters(dept, self.site)
+class Weighing:
+    """Collects a page's words with the highest weight each is given."""
 
-    def department_terms(self, dept: Department) -> str:
-        parent = [self.site.departments[dept.parent]] if dept.parent else []
-        return search_terms([dept, *parent])
+    def __init__(self):
+        self.words: dict[str, float] = {}
+
+    def add(self, text: str, weight: float) -> None:
+        words = self.words
+        for word in index_words(text):
+            if words.get(word, 0.0) < weight:
+                words[word] = weight
+
+    def limit(self, text: str, weight: float) -> None:
+        """Give the words of `text` that the page holds at most `weight`; add them at it."""
+        words = self.words
+        for word in index_words(text):
+            words[word] = min(words.get(word, weight), weight)
+
+
+def record_doc(record: Record, site: Site, status_of: Callable, vocabulary: Vocabulary) -> SearchDoc:
+    depts = record_departments(record, site)
+    text = " ".join([record.title, plain_text(record.body_html), *_record_extras(record)])
+    folded = normalize(text)
+    weighing = Weighing()
+    for group in vocabulary.synonyms.found(folded):  # 讨薪 finds the entry that says 拖欠工资
+        weighing.add(group, RELATED)
+    weighing.add(text, TEXT)
+    for dept in depts:  # the departments it concerns, and the districts where it happened
+        place = dept.id not in record.departments and dept.level == Level.DISTRICT
+        weighing.add(" ".join(department_names(dept)), PLACE if place else DEPARTMENT)
+    for dept in vocabulary.places.found(folded):  # districts and streets its text names
+        weighing.add(" ".join(department_names(dept)), PLACE)
+    weighing.add(record.title, TITLE)
+    summary = " ".join(plain_text(record.body_html).split())
+    meta = {
+        "title": record.title,
+        "kind": record.kind.short,
+        "date": record.date.isoformat(),
+        "edition": record.edition,
+        "departments": "、".join(d.label for d in depts[:4]),
+        "status": "、".join(record_statuses(record, status_of)),
+        "summary": summary[:SUMMARY_LENGTH] + ("……" if len(summary) > SUMMARY_LENGTH else ""),
+    }
+    return SearchDoc(record.url, weighing.words, meta, record_filters(record, site, status_of),
+                     record.date.isoformat())
+
+
+def _record_extras(record: Record) -> list[str]:
+    if isinstance(record, ColumnEntry):
+        return [record.category or ""]
+    return [part for s in record.segments for part in (s.topic, *(c.text for c in s.commitments))]
+
+
+def department_doc(dept: Department, site: Site) -> SearchDoc:
+    """A department's page: its names weigh most. A district's own department or street carries
+    the district's name in its own (槐荫区城市管理局); the words of that part weigh like text,
+    so that 槐荫区 finds the district and its records before everything inside it."""
+    parent = site.departments[dept.parent] if dept.parent else None
+    weighing = Weighing()
+    weighing.add(" ".join(dept.domains), DEPARTMENT)
+    weighing.add(" ".join(department_names(dept)), NAME if dept.level in TOP_LEVELS else PART_NAME)
+    if parent:
+        weighing.limit(" ".join(department_names(parent)), TEXT)
+    meta = {
+        "title": dept.name,
+        "kind": "区县" if dept.level == Level.DISTRICT else DEPARTMENT_KIND,
+        "departments": "、".join(n for n in (dept.short, parent.label if parent else "") if n),
+        "summary": "、".join(dept.domains),
+    }
+    return SearchDoc(dept.url, weighing.words, meta, department_filters(dept, site))
+
+
+def search_docs(site: Site, status_of: Callable) -> list[SearchDoc]:
+    """Every indexed page: records in edition order, then departments by id."""
+    vocabulary = Vocabulary.of(site)
+    records = [record_doc(r, site, status_of, vocabulary) for r in (*site.inquiries, *site.entries)]
+    return records + [department_doc(d, site) for d in site.departments.values()]
 
 
 def search_options(site: Site, years: list[int], statuses: list[str]) -> dict[str, list[str]]:
@@ -138,66 +232,8 @@ def search_options(site: Site, years: list[int], statuses: list[str]) -> dict[st
     }
 
 
-def pagefind_executable() -> Path:
-    try:
-        from pagefind_bin_extended import get_executable
-    except ImportError as err:
-        raise SearchIndexError("找不到 Pagefind 扩展版，请运行：.venv/bin/pip install -e '.[test]'"
-                               "（pagefind[extended]）") from err
-    return get_executable()
-
-
-def build_search_index(output: Path, settings: Settings) -> None:
-    """FINALIZE step: index the written pages into output/pagefind/ (Chinese segmentation)."""
-    if not settings.search:
-        return
-    cmd = [str(pagefind_executable()), "--site", str(output), "--silent"]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-    if done.returncode != 0:
-        raise SearchIndexError(f"生成搜索索引失败（pagefind）：{done.stderr.strip() or done.stdout.strip()}")
-    canonicalize_filters(output / routes.PAGEFIND)
-    for unused in ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js",
-                   "pagefind-modular-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
-                   "pagefind-highlight.js"):
-        # The site has its own accessible search page; Pagefind's UI bundles are not published.
-        (output / routes.PAGEFIND / unused).unlink(missing_ok=True)
-
-
-# Pagefind writes the values of each filter, and the list of filters, in hash-map order, which
-# changes from run to run. Sorting them and renaming the chunks by their content makes the bundle
-# byte-identical for identical input, as the rest of the build is.
-PAGEFIND_HEADER = b"pagefind_dcd"
-
-
-def canonicalize_filters(bundle: Path) -> None:
-    entry_path = bundle / "pagefind-entry.json"
-    entry = json.loads(entry_path.read_text(encoding="utf-8"))
-    for lang, info in sorted(entry["languages"].items()):
-        meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
-        meta = _read_chunk(meta_path)
-        filters = []
-        for name, chunk_hash in meta[3]:
-            old = bundle / "filter" / f"{chunk_hash}.pf_filter"
-            filter_name, values = _read_chunk(old)
-            old.unlink()
-            data = _chunk_bytes([filter_name, sorted(values, key=lambda v: v[0])])
-            new_hash = f"{lang}_{hashlib.sha256(data).hexdigest()[:7]}"
-            (bundle / "filter" / f"{new_hash}.pf_filter").write_bytes(data)
-            filters.append([name, new_hash])
-        meta[3] = sorted(filters)
-        data = _chunk_bytes(meta)
-        meta_path.unlink()
-        info["hash"] = f"{lang}_{hashlib.sha256(data).hexdigest()[:13]}"
-        (bundle / f"pagefind.{info['hash']}.pf_meta").write_bytes(data)
-    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-
-
-def _read_chunk(path: Path):
-    raw = gzip.decompress(path.read_bytes())
-    if not raw.startswith(PAGEFIND_HEADER):
-        raise SearchIndexError(f"无法识别的 Pagefind 索引文件：{path.name}")
-    return cbor2.loads(raw[len(PAGEFIND_HEADER):])
-
-
-def _chunk_bytes(value) -> bytes:
-    return gzip.compress(PAGEFIND_HEADER + cbor2.dumps(value), mtime=0)
+def search_places(site: Site) -> list[dict]:
+    """Departments and districts with every name they go by: what the search page suggests when
+    a query finds nothing (theme/js/search.js picks the closest names)."""
+    return [{"name": d.name, "url": d.url, "names": department_names(d)}
+            for d in site.departments.values() if d.until is None]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from jiandu.build.manifest import site_files
 from jiandu.commands.testing import FIXTURE
-from tests.conftest import PROJECT
+from tests.support.project import PROJECT
 
 
 def git(repo: Path, *args: str, date: str = "2016-06-30T12:00:00+08:00") -> str:

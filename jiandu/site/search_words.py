@@ -1,0 +1,100 @@
+"""The words of the search index, and how a typed query becomes the same words.
+
+Chinese is written without spaces, and no two segmenters agree where its words end: Pagefind's
+dictionary cuts 济南市/交通运输/局 while the browser's `Intl.Segmenter` cuts 济南/市/交通/运输局,
+so a page is not found by the name it carries. Both sides therefore cut Han text into overlapping
+character pairs (bigrams: 交通 通运 运输 输局), the one cut that needs no dictionary and cannot
+disagree. A query matches a page when the page holds all of the query's pairs.
+
+Pagefind's client still runs its own word segmenter over the query, which would split a pair
+such as 通运 again. So each Han character is spelled as three ASCII letters or digits, and a word
+starts with the digit 9 (a digit followed by letters is one word to ICU): 交通 -> "9xxxyyy". The
+same spelling is done in theme/js/search.js; tests/test_search.py checks that the two agree.
+A single typed character is a prefix of every pair it starts, and Pagefind matches prefixes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+HAN = "\u3400-\u9fff"
+ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
+FIRST = 0x3400  # spelled characters: U+3400 to U+9FFF (NFKC folds compatibility ideographs here)
+MARK = "9"
+HAN_RUN = re.compile(f"[{HAN}]+")
+PAIRS = re.compile(f"(?=([{HAN}]{{2}}))")  # every overlapping pair, found at C speed
+LATIN = re.compile(r"[0-9a-z]+")
+
+
+@cache
+def _table() -> dict[int, str]:
+    size = len(ALPHABET)
+    return {cp: ALPHABET[(cp - FIRST) // size ** 2] + ALPHABET[(cp - FIRST) // size % size]
+            + ALPHABET[(cp - FIRST) % size] for cp in range(FIRST, 0x9FFF + 1)}
+
+
+def normalize(text: str) -> str:
+    """Full-width letters and digits to ASCII, compatibility ideographs to unified ones, lower case."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def spell(han: str) -> str:
+    """One or two Han characters as an index word."""
+    return MARK + han.translate(_table())
+
+
+def index_words(text: str) -> list[str]:
+    """Every word of `text` the index holds, once each in the order they first occur: Han pairs,
+    each Han run's last character, Latin words and numbers."""
+    text = normalize(text)
+    table = _table()
+    han = dict.fromkeys(PAIRS.findall(text))
+    han.update(dict.fromkeys(run[-1] for run in HAN_RUN.findall(text)))
+    return [MARK + h.translate(table) for h in han] + list(dict.fromkeys(LATIN.findall(text)))
+
+
+def han_pairs(text: str) -> set[str]:
+    """The Han pairs of normalized `text`, unspelled (for quick membership tests)."""
+    return set(PAIRS.findall(text))
+
+
+def query_words(text: str) -> list[str]:
+    """The words a typed query searches for: what theme/js/search.js sends to Pagefind."""
+    words: list[str] = []
+    for match in re.finditer(f"[{HAN}]+|[0-9a-z]+", normalize(text)):
+        part = match.group()
+        if not HAN_RUN.fullmatch(part):
+            words.append(part)
+        elif len(part) == 1:
+            words.append(spell(part))
+        else:
+            words.extend(spell(part[i:i + 2]) for i in range(len(part) - 1))
+    return list(dict.fromkeys(words))
+
+
+def spelled_characters(words) -> set[str]:
+    """The Han characters in spelled index words."""
+    size, chars = len(ALPHABET), set()
+    for word in words:
+        if word.startswith(MARK) and len(word) in (4, 7):
+            for i in range(1, len(word), 3):
+                a, b, c = (ALPHABET.index(x) for x in word[i:i + 3])
+                chars.add(chr(FIRST + (a * size + b) * size + c))
+    return chars
+
+
+def traditional_to_simplified(chars: set[str]) -> dict[str, str]:
+    """Traditional (and Taiwan and Hong Kong) forms of `chars`, each mapped to its simplified
+    character: the table theme/js/search.js folds a typed query with (暖氣 -> 暖气)."""
+    import opencc
+
+    ordered = sorted(chars)
+    table: dict[str, str] = {}
+    for config in ("s2t", "s2tw", "s2hk"):
+        converted = opencc.OpenCC(config).convert("\n".join(ordered)).split("\n")
+        for simple, other in zip(ordered, converted, strict=False):
+            if len(other) == 1 and other != simple and other not in chars:
+                table.setdefault(other, simple)
+    return dict(sorted(table.items()))

@@ -1,0 +1,136 @@
+"""The search bundle writer against Pagefind itself: the same pages, indexed once by the pinned
+Pagefind binary from HTML and once by build/search_index.py, decode to the same index."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import subprocess
+from pathlib import Path
+
+import cbor2
+
+from jiandu.build.search_index import HEADER, PAGEFIND_VERSION, pagefind_binary, write_search_index
+from jiandu.site.search import SearchDoc
+
+VOCABULARY = [a + b + "x" for a in "abcdefghij" for b in "klmnop"]  # letters only: Pagefind splits digits off
+WEIGHTS = [1.0, 0.5, 2.0, 5.0, 10.0]
+
+
+def sample_docs(count: int = 45) -> list[SearchDoc]:
+    rng = random.Random(7)
+    docs = []
+    for n in range(count):
+        words = {w: rng.choice(WEIGHTS) for w in rng.sample(VOCABULARY, rng.randint(1, 25))}
+        filters = {"kind": [rng.choice(["问政", "专栏"])], "year": [str(rng.randint(2012, 2016))]}
+        date = f"2016-{1 + n % 12:02d}-{1 + n % 28:02d}" if n % 4 else None  # unique: ties may differ
+        docs.append(SearchDoc(f"p{n:02d}/", words, {"title": f"T{n}"}, filters, date))
+    return docs
+
+
+def as_html(doc: SearchDoc) -> str:
+    words = "".join(f'<div data-pagefind-weight="{w}">{word}</div>' for word, w in doc.words.items())
+    filters = "".join(f'<span data-pagefind-filter="{k}:{v}"></span>'
+                      for k, values in doc.filters.items() for v in values)
+    sort = f'<span data-pagefind-sort="date:{doc.date}"></span>' if doc.date else ""
+    return f'<html lang="zh-cn"><body>{words}{filters}{sort}</body></html>'
+
+
+def decode(bundle: Path) -> dict:
+    """The bundle as plain data keyed by URL, independent of page numbering and file names."""
+    def read(path: Path):
+        raw = gzip.decompress(path.read_bytes())
+        assert raw.startswith(HEADER)
+        return raw[len(HEADER):]
+
+    entry = json.loads((bundle / "pagefind-entry.json").read_text())
+    (language, info), = entry["languages"].items()
+    meta = cbor2.loads(read(bundle / f"pagefind.{info['hash']}.pf_meta"))
+    urls = [json.loads(read(bundle / "fragment" / f"{h}.pf_fragment"))["url"] for h, _ in meta[1]]
+    words = {}
+    for low, high, chunk in meta[2]:
+        for word, pages, _variants in cbor2.loads(read(bundle / "index" / f"{chunk}.pf_index"))[0]:
+            page, postings = 0, []
+            for step, locs, _meta_locs in pages:
+                page += step  # page numbers are stored as steps from the previous one
+                if locs:
+                    postings.append((urls[page], tuple(locs)))
+            assert low <= word[:len(low)] and word[:len(high)] <= high, (word, low, high)
+            if postings:  # Pagefind also indexes meta values; the writer does not
+                words[word] = sorted(postings)
+    filters = {}
+    for _name, chunk in meta[3]:
+        filter_name, values = cbor2.loads(read(bundle / "filter" / f"{chunk}.pf_filter"))
+        filters[filter_name] = {v: sorted(urls[p] for p in pages) for v, pages in values}
+    return {"version": meta[0], "language": language, "page_count": info["page_count"],
+            "word_counts": dict(zip(urls, (c for _, c in meta[1]), strict=True)), "words": words,
+            "filters": filters, "sorts": {name: [urls[p] for p in pages] for name, pages in meta[4]}}
+
+
+def test_writer_matches_the_pagefind_binary(tmp_path):
+    docs = sample_docs()
+    site = tmp_path / "site"
+    for doc in docs:
+        (site / doc.url).mkdir(parents=True)
+        (site / doc.url / "index.html").write_text(as_html(doc), encoding="utf-8")
+    subprocess.run([str(pagefind_binary()), "--site", str(site), "--silent"], check=True, timeout=120)
+    write_search_index(docs, tmp_path / "written")
+    by_pagefind, written = decode(site / "pagefind"), decode(tmp_path / "written")
+    assert written["version"] == by_pagefind["version"] == PAGEFIND_VERSION
+    assert written["words"] == by_pagefind["words"]
+    assert len(written["words"]) > 50
+    assert written["word_counts"] == by_pagefind["word_counts"]
+    assert written["filters"] == by_pagefind["filters"]
+    assert written["sorts"] == by_pagefind["sorts"] and written["sorts"]["date"]
+    assert written["page_count"] == by_pagefind["page_count"] == len(docs)
+
+
+def test_many_chunks_cover_every_word_once(tmp_path, monkeypatch):
+    import jiandu.build.search_index as writer
+
+    monkeypatch.setattr(writer, "CHUNK_POSTINGS", 20)
+    docs = sample_docs(60)
+    write_search_index(docs, tmp_path / "bundle")
+    decoded = decode(tmp_path / "bundle")  # asserts each word lies inside its chunk's bounds
+    assert len(list((tmp_path / "bundle" / "index").iterdir())) > 10
+    expected = {}
+    for doc in docs:
+        for position, (word, weight) in enumerate(doc.words.items()):
+            expected.setdefault(word, []).append(("/" + doc.url, (-round(weight * 24) - 1, position)))
+    assert decoded["words"] == {w: sorted(p) for w, p in expected.items()}
+
+
+def test_rewriting_replaces_the_bundle_whole(tmp_path):
+    bundle = tmp_path / "pagefind"
+    write_search_index(sample_docs(30), bundle)
+    write_search_index(sample_docs(10), bundle)
+    assert decode(bundle)["page_count"] == 10
+    assert len(list((bundle / "fragment").iterdir())) == 10  # nothing left of the first index
+    assert len(list(bundle.glob("pagefind.*.pf_meta"))) == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["pagefind"]  # no staging folder left behind
+
+
+def test_a_failing_pagefind_leaves_the_published_folder_as_it_was(tmp_path, monkeypatch):
+    import io
+
+    from jiandu.build import search_index
+    from jiandu.commands.build import build_or_report
+    from jiandu.commands.testing import FIXTURE, FIXTURE_SETTINGS
+    from tests.support.project import CONF, PROJECT
+
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "index.html").write_text("the site as published")
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")
+    search_index.client_folder.cache_clear()
+    out = io.StringIO()
+    try:
+        code = build_or_report(CONF, output, PROJECT / FIXTURE, out=out,
+                               **{**FIXTURE_SETTINGS, "JIANDU_SEARCH": True})
+    finally:
+        search_index.client_folder.cache_clear()
+    assert code == 1
+    assert "运行 Pagefind 失败" in out.getvalue() and "它保持原样" in out.getvalue()
+    assert [p.name for p in output.iterdir()] == ["index.html"]
+    assert (output / "index.html").read_text() == "the site as published"
