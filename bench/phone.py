@@ -165,15 +165,16 @@ PARTS = [("Pagefind code (js, wasm)", (".js", ".pagefind")), ("metadata", (".pf_
 
 
 def breakdown(row: dict) -> dict[str, int]:
-    """Pagefind's share of a query's bytes, by kind of file."""
+    """Pagefind's share of a query's bytes, by kind of file; "other" is the rest of pagefind/."""
     files = [f for f in row["files"] if f["path"].startswith("/pagefind/")]
-    return {label: sum(f["bytes"] for f in files if f["path"].endswith(ends)) for label, ends in PARTS}
+    parts = {label: sum(f["bytes"] for f in files if f["path"].endswith(ends)) for label, ends in PARTS}
+    return {**parts, "other": sum(f["bytes"] for f in files) - sum(parts.values())}
 
 
 def report(rows: list[dict]) -> str:
     lines = ["| query | results shown | requests | page KB | after the page KB | total KB | "
-             + " | ".join(f"{label} KB" for label, _ in PARTS) + " |",
-             "|---|---|---|---|---|---|" + "---|" * len(PARTS)]
+             + " | ".join(f"{label} KB" for label, _ in PARTS) + " | other in pagefind/ KB |",
+             "|---|---|---|---|---|---|" + "---|" * (len(PARTS) + 1)]
     for r in rows:
         parts = " | ".join(kb(v) for v in breakdown(r).values())
         lines.append(f"| {r['query']} | {r['shown']} | {r['requests']} | {kb(r['page_bytes'])} | "
