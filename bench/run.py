@@ -18,6 +18,7 @@ gzip and searched in Chromium (bench/phone.py) to count the bytes a phone downlo
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -159,11 +160,18 @@ def search_step(stderr: str, samples: list[tuple[float, int]]) -> dict:
 
 
 def corpus(n: int, work: Path) -> Path:
-    folder = work / f"corpus-{n}"
-    if not (folder / "jiandu/content/departments.yml").exists():
+    """The corpus of size n, generated again whenever bench/generate.py has changed."""
+    folder, generator = work / f"corpus-{n}", PROJECT / "bench/generate.py"
+    stamp = hashlib.sha256(generator.read_bytes()).hexdigest()
+    if _read(folder / "generator.sha256") != stamp:
         shutil.rmtree(folder, ignore_errors=True)
-        subprocess.run([PYTHON, str(PROJECT / "bench/generate.py"), str(n), str(folder)], check=True)
+        subprocess.run([PYTHON, str(generator), str(n), str(folder)], check=True)
+        (folder / "generator.sha256").write_text(stamp, encoding="utf-8")
     return folder
+
+
+def _read(path: Path) -> str | None:
+    return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
 def full_builds(folder: Path, repeat: int) -> dict:

@@ -143,3 +143,13 @@ def test_runner_measures_both_builds_a_preview_edit_and_a_phone_search(tmp_path)
         paths = [f["path"] for f in row["files"]]
         assert "/pagefind/pagefind.js" in paths and any(p.endswith(".pf_fragment") for p in paths)
         assert all(f["gzip"] for f in row["files"] if f["path"].endswith((".js", ".css", "/")))
+
+
+def test_a_kept_corpus_is_used_again_only_while_the_generator_is_unchanged(tmp_path):
+    folder = run.corpus(20, tmp_path)
+    marker = folder / "jiandu/content/kept.txt"
+    marker.write_text("kept", encoding="utf-8")
+    assert run.corpus(20, tmp_path) == folder and marker.exists()
+    (folder / "generator.sha256").write_text("an older generator", encoding="utf-8")
+    run.corpus(20, tmp_path)
+    assert not marker.exists() and (folder / "jiandu/content/departments.yml").is_file()
