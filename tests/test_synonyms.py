@@ -23,8 +23,8 @@ from tests.support.project import CONF, PROJECT
 
 SYNONYMS = "content/synonyms.yml"
 AT = f"{SYNONYMS}:"
-EXAMPLE = "例如 - [暖气, 供暖, 供热]，一组写一行，词语之间用逗号隔开。"
-WORD_HINT = "请去掉空格和标点；几个词请分成几项，用逗号隔开。"
+EXAMPLE = "例如 - [暖气, 供暖, 供热]，一组写一行，词语之间用英文逗号隔开。"
+WORD_HINT = "请去掉空格和标点；几个词请分成几项，用英文逗号隔开。"
 REPEATED_HINT = "一个词只能属于一组；如两组意思相同，请合并为一组。"
 
 
@@ -52,6 +52,11 @@ BROKEN = [
         id="a_one_character_word"),
     pytest.param("- [供暖, 暖气、供热]\n", [
         f"{AT}1: 同义词“暖气、供热”只能由汉字、数字和字母组成。 {WORD_HINT}"], id="a_word_with_punctuation"),
+    pytest.param("- [暖气，供暖]\n", [
+        f"{AT}1: 同义词“暖气，供暖”只能由汉字、数字和字母组成。 {WORD_HINT}"], id="a_chinese_comma_makes_one_word"),
+    pytest.param("- []\n", [
+        f"{AT}1: 这一组有 0 个词语，每组应为 2 到 20 个。 只有一个词时无须列出；词语太多时请按意思分成几组。"],
+        id="an_empty_group"),
     pytest.param("- [供暖, 暖气 供热]\n", [
         f"{AT}1: 同义词“暖气 供热”只能由汉字、数字和字母组成。 {WORD_HINT}"], id="a_word_with_a_space"),
     pytest.param("- [供暖, 冬季供暖期间室内温度不达标问题]\n", [

@@ -19,7 +19,7 @@ MAX_GROUPS = 2000
 MAX_WORDS = 20  # per group
 WORD_LENGTH = (2, 12)  # characters; one character would match far too much
 WORD_RE = re.compile(r"[\u3400-\u9fff0-9A-Za-z]+")
-EXAMPLE = "例如 - [暖气, 供暖, 供热]，一组写一行，词语之间用逗号隔开。"
+EXAMPLE = "例如 - [暖气, 供暖, 供热]，一组写一行，词语之间用英文逗号隔开。"
 
 Groups = tuple[tuple[str, ...], ...]
 
@@ -49,17 +49,17 @@ def _group(located: Located, i: int, shown: str, seen: dict[str, tuple[int, int]
     if not isinstance(items, list):
         problems.add(shown, line, "每组同义词应写成方括号中的词语列表。", EXAMPLE)
         return None
-    if not 2 <= len(items) <= MAX_WORDS:
-        problems.add(shown, line, f"这一组有 {len(items)} 个词语，每组应为 2 到 {MAX_WORDS} 个。",
-                     "只有一个词时无须列出；词语太多时请按意思分成几组。")
+    if len(items) > MAX_WORDS:
+        _count_problem(shown, line, len(items), problems)
         return None
-    words = []
+    words, bad = [], False
     for j, item in enumerate(items):
         word_line = located.line((i, j))
         word, problem = _word(item)
         key = word.lower()  # search folds case: ETC and etc are one word
         if problem:
             problems.add(shown, word_line, *problem)
+            bad = True
         elif key in seen and seen[key][0] == i:
             problems.add(shown, word_line, f"同义词“{word}”在同一组中重复。", "请删除重复的一项。")
         elif key in seen:
@@ -68,7 +68,14 @@ def _group(located: Located, i: int, shown: str, seen: dict[str, tuple[int, int]
         else:
             seen[key] = (i, word_line)
             words.append(word)
+    if len(items) < 2 and not bad:  # [暖气，供暖] is one word with a comma: said as such above
+        _count_problem(shown, line, len(items), problems)
     return tuple(words) if len(words) >= 2 else None
+
+
+def _count_problem(shown: str, line: int, count: int, problems: Problems) -> None:
+    problems.add(shown, line, f"这一组有 {count} 个词语，每组应为 2 到 {MAX_WORDS} 个。",
+                 "只有一个词时无须列出；词语太多时请按意思分成几组。")
 
 
 def _word(item) -> tuple[str, tuple[str, str] | None]:
@@ -79,8 +86,8 @@ def _word(item) -> tuple[str, tuple[str, str] | None]:
     word = unicodedata.normalize("NFKC", str(item)).strip()
     low, high = WORD_LENGTH
     if not WORD_RE.fullmatch(word):
-        return word, (f"同义词“{shorten(word)}”只能由汉字、数字和字母组成。",
-                      "请去掉空格和标点；几个词请分成几项，用逗号隔开。")
+        return word, (f"同义词“{shorten(str(item).strip())}”只能由汉字、数字和字母组成。",
+                      "请去掉空格和标点；几个词请分成几项，用英文逗号隔开。")
     if len(word) < low:
         return word, (f"同义词“{word}”太短，至少 {low} 个字。",
                       "单个字会匹配到太多无关的记录，请写成词语，例如 暖气。")
