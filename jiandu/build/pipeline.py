@@ -83,7 +83,7 @@ class Pipeline:
         for path in removed:
             (self.output / path).unlink(missing_ok=True)
         self._write(site, stale)
-        if stale or removed:
+        if stale or removed or self.site is None or site.synonyms != self.site.synonyms:
             self._write_search(site)  # findable within the same save (issue 12's freshness)
         self._remember(site, outputs)
         return Update([o.path for o in stale], removed, time.monotonic() - started)
