@@ -56,6 +56,8 @@ def test_a_saved_edit_is_findable_and_equals_a_full_build(corpus, tmp_path, brow
         seconds = time.time() - saved
         tab.close()
     stop.set()
+    watcher.join(timeout=DEADLINE)
+    preview.pipeline.wait_for_search()
     REPORT.parent.mkdir(exist_ok=True)
     REPORT.write_text(json.dumps({"records": records, "save to findable s": round(seconds, 2)}))
     print(f"\n{records} records: findable {seconds:.2f} s after the save")
