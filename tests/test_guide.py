@@ -8,11 +8,16 @@ are tried one at a time and must produce exactly the messages in the ```text blo
 import io
 import re
 import shutil
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from jiandu.commands.build import build_or_report, check
+from jiandu.content.tree import load_site
+from jiandu.site.indexes import effective_status
+from jiandu.site.search import search_docs
+from jiandu.site.search_words import index_words
 from tests.support.project import CONF, PROJECT, parse
 
 GUIDE = PROJECT / "docs" / "编辑指南.md"
@@ -114,3 +119,26 @@ def test_every_inspection_finding_and_identity_message_is_explained_in_the_guide
                    "指向不存在的页面或文件", "指向的页面上没有位置", "没有任何问政或专栏记录", "没有写明承接部门",
                    "JIANDU_UPDATE_DAYS", "长辈版"):
         assert phrase in guide, phrase
+
+
+def test_every_synonym_message_is_explained_in_the_guide():
+    guide = GUIDE.read_text(encoding="utf-8")
+    for phrase in ("content/synonyms.yml", "## 十七、搜索与同义词", "同义词表应为若干组词语的列表",
+                   "每组同义词应写成方括号中的词语列表", "每组应为 2 到 20 个", "只能由汉字、数字和字母组成",
+                   "太短，至少 2 个字", "超过 12 个字", "重复（第 … 行已有）", "在同一组中重复", "空的一项",
+                   "有一项是列表或结构", "同义词表最多 2000 组", "您要找的是不是以下部门或区县",
+                   "没有找到相关记录。可以换一个词，或减少筛选条件。", "最新的在前"):
+        assert phrase in guide, phrase
+
+
+def test_the_synonym_example_finds_the_records_it_promises(project):
+    """The guide says: with [积水, 内涝, 道路积水] added, an entry that says 积水 is found by 内涝."""
+    def found(query: str) -> set[str]:
+        site = load_site(project)
+        docs = search_docs(site, partial(effective_status, as_of=site.as_of))
+        return {d.url for d in docs if all(w in d.words for w in index_words(query))}
+
+    before = found("内涝")
+    apply_good_examples(project)
+    after = found("内涝")
+    assert found("积水") <= after and len(after - before) >= 3, (before, after)

@@ -20,9 +20,9 @@ TOP = 10
 FIND = """async ([query, filters, newest, top]) => {
     const page = await import(new URL('../theme/search.js', document.baseURI).href);
     const found = await page.find(query, filters, newest);
-    const top = await Promise.all(found.results.slice(0, top).map((r) => r.data()));
-    return {total: found.results.length, urls: top.map((d) => d.url.replace(/^\\//, '')),
-            meta: top.map((d) => d.meta)};
+    const shown = await Promise.all(found.results.slice(0, top).map((r) => r.data()));
+    return {total: found.results.length, urls: shown.map((d) => d.url.replace(/^\\//, '')),
+            meta: shown.map((d) => d.meta)};
 }"""
 
 

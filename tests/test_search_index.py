@@ -11,11 +11,17 @@ from pathlib import Path
 
 import cbor2
 
-from jiandu.build.search_index import HEADER, PAGEFIND_VERSION, pagefind_binary, write_search_index
+from jiandu.build.search_index import (
+    HEADER,
+    PAGEFIND_VERSION,
+    _rounded_count,
+    pagefind_binary,
+    write_search_index,
+)
 from jiandu.site.search import SearchDoc
 
 VOCABULARY = [a + b + "x" for a in "abcdefghij" for b in "klmnop"]  # letters only: Pagefind splits digits off
-WEIGHTS = [1.0, 0.5, 2.0, 5.0, 10.0]
+WEIGHTS = [24, 12, 48, 120, 240]  # Pagefind's units: 24 is data-pagefind-weight 1
 
 
 def sample_docs(count: int = 45) -> list[SearchDoc]:
@@ -24,17 +30,15 @@ def sample_docs(count: int = 45) -> list[SearchDoc]:
     for n in range(count):
         words = {w: rng.choice(WEIGHTS) for w in rng.sample(VOCABULARY, rng.randint(1, 25))}
         filters = {"kind": [rng.choice(["问政", "专栏"])], "year": [str(rng.randint(2012, 2016))]}
-        date = f"2016-{1 + n % 12:02d}-{1 + n % 28:02d}" if n % 4 else None  # unique: ties may differ
-        docs.append(SearchDoc(f"p{n:02d}/", words, {"title": f"T{n}"}, filters, date))
+        docs.append(SearchDoc(f"p{n:02d}/", words, {"title": f"T{n}"}, filters))
     return docs
 
 
 def as_html(doc: SearchDoc) -> str:
-    words = "".join(f'<div data-pagefind-weight="{w}">{word}</div>' for word, w in doc.words.items())
+    words = "".join(f'<div data-pagefind-weight="{w / 24}">{word}</div>' for word, w in doc.words.items())
     filters = "".join(f'<span data-pagefind-filter="{k}:{v}"></span>'
                       for k, values in doc.filters.items() for v in values)
-    sort = f'<span data-pagefind-sort="date:{doc.date}"></span>' if doc.date else ""
-    return f'<html lang="zh-cn"><body>{words}{filters}{sort}</body></html>'
+    return f'<html lang="zh-cn"><body>{words}{filters}</body></html>'
 
 
 def decode(bundle: Path) -> dict:
@@ -80,9 +84,9 @@ def test_writer_matches_the_pagefind_binary(tmp_path):
     assert written["version"] == by_pagefind["version"] == PAGEFIND_VERSION
     assert written["words"] == by_pagefind["words"]
     assert len(written["words"]) > 50
-    assert written["word_counts"] == by_pagefind["word_counts"]
+    assert written["word_counts"] == {u: _rounded_count(c) for u, c in by_pagefind["word_counts"].items()}
     assert written["filters"] == by_pagefind["filters"]
-    assert written["sorts"] == by_pagefind["sorts"] and written["sorts"]["date"]
+    assert written["sorts"] == by_pagefind["sorts"] == {}  # newest first is the page order
     assert written["page_count"] == by_pagefind["page_count"] == len(docs)
 
 
@@ -90,6 +94,7 @@ def test_many_chunks_cover_every_word_once(tmp_path, monkeypatch):
     import jiandu.build.search_index as writer
 
     monkeypatch.setattr(writer, "CHUNK_POSTINGS", 20)
+    monkeypatch.setattr(writer, "CHUNKS_PER_BATCH", 3)  # encoded in several batches
     docs = sample_docs(60)
     write_search_index(docs, tmp_path / "bundle")
     decoded = decode(tmp_path / "bundle")  # asserts each word lies inside its chunk's bounds
@@ -97,7 +102,7 @@ def test_many_chunks_cover_every_word_once(tmp_path, monkeypatch):
     expected = {}
     for doc in docs:
         for position, (word, weight) in enumerate(doc.words.items()):
-            expected.setdefault(word, []).append(("/" + doc.url, (-round(weight * 24) - 1, position)))
+            expected.setdefault(word, []).append(("/" + doc.url, (-weight - 1, position)))
     assert decoded["words"] == {w: sorted(p) for w, p in expected.items()}
 
 

@@ -6,6 +6,7 @@ writes again only the outputs that an edit touches.
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from dataclasses import dataclass
 from functools import partial
@@ -39,6 +40,7 @@ class Pipeline:
         self.tree = ContentTree(settings.root, settings)
         self.site: Site | None = None
         self.outputs: dict[str, Output] = {}
+        self.search_process = None  # the preview's search bundle being written, if any
         self.css = css_bundle(theme)
         self.env = make_env(theme, settings, self.css)  # the theme does not change under a pipeline
         for name in self.env.list_templates():  # compile once, before workers fork
@@ -68,8 +70,10 @@ class Pipeline:
         self._remember(site, outputs)
         return [o.path for o in outputs]
 
-    def update(self) -> Update:
-        """Write again only what changed since the last build or update."""
+    def update(self, search_later: bool = False) -> Update:
+        """Write again only what changed since the last build or update. With `search_later`
+        (the live preview) the search bundle is rewritten in a forked process after the pages,
+        so a save shows its pages at once and is findable seconds later."""
         started = time.monotonic()
         before_registry = self.tree.registry_stamp
         site, idx = self.read()
@@ -83,8 +87,8 @@ class Pipeline:
         for path in removed:
             (self.output / path).unlink(missing_ok=True)
         self._write(site, stale)
-        if stale or removed:
-            self._write_search(site)  # findable within the same save (issue 12's freshness)
+        if stale or removed or self.site is None or site.synonyms != self.site.synonyms:
+            self._search_in_background(site) if search_later else self._write_search(site)
         self._remember(site, outputs)
         return Update([o.path for o in stale], removed, time.monotonic() - started)
 
@@ -101,10 +105,26 @@ class Pipeline:
 
         run_split(write, outputs, progress=self.progress, label="生成页面")
 
-    def _write_search(self, site: Site) -> None:
+    def _write_search(self, site: Site, report: bool = False) -> None:
         if self.settings.search:
+            started = time.monotonic()
             status_of = partial(effective_status, as_of=site.as_of)
             write_search_index(search_docs(site, status_of), self.output / routes.PAGEFIND)
+            if report:
+                print(f"搜索索引已更新，用时 {time.monotonic() - started:.3f} 秒", flush=True)
+
+    def _search_in_background(self, site: Site) -> None:
+        self.wait_for_search(cancel=True)  # a newer save supersedes a bundle still being written
+        self.search_process = multiprocessing.get_context("fork").Process(
+            target=self._write_search, args=(site, True), daemon=True)
+        self.search_process.start()
+
+    def wait_for_search(self, cancel: bool = False) -> None:
+        if self.search_process is not None:
+            if cancel:
+                self.search_process.terminate()
+            self.search_process.join()
+            self.search_process = None
 
     def _remember(self, site: Site, outputs: list[Output]) -> None:
         self.site = site

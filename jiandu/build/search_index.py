@@ -19,8 +19,13 @@ import os
 import shutil
 import subprocess
 import tempfile
+from array import array
+from collections.abc import Iterable
 from functools import cache
+from itertools import count
 from pathlib import Path
+
+import numpy as np
 
 from jiandu.core import routes
 from jiandu.site.search import SearchDoc
@@ -31,8 +36,9 @@ LANGUAGE = "zh-cn"
 HEADER = b"pagefind_dcd"
 CLIENT_FILES = ("pagefind.js", "pagefind-worker.js", "wasm.unknown.pagefind")
 CHUNK_POSTINGS = 2000  # postings per index chunk: what a query downloads per word it looks up
-WEIGHT_UNIT = 24  # Pagefind stores weight 1.0 as 24
-HASH_LENGTH = 7
+CHUNKS_PER_BATCH = 200  # chunks encoded at a time
+LIMITS = [23, 255, 65535]  # largest CBOR integer held in 0, 1 and 2 extra bytes
+HASH_LENGTH = 8  # hex digits naming a chunk
 T2S_NAME = routes.SEARCH_T2S.removeprefix(routes.PAGEFIND)
 
 
@@ -40,22 +46,32 @@ class SearchIndexError(RuntimeError):
     pass
 
 
-def write_search_index(docs: list[SearchDoc], bundle: Path) -> None:
-    """Write the whole bundle into a new folder, then put it in place of `bundle`."""
+def write_search_index(docs: Iterable[SearchDoc], bundle: Path) -> None:
+    """Write the whole bundle into a new folder, then put it in place of `bundle`. The documents
+    are read once and not kept: each leaves its fragment file and its postings."""
     fresh = bundle.with_name(bundle.name + ".new")
     shutil.rmtree(fresh, ignore_errors=True)
-    fresh.mkdir(parents=True)
+    for folder in ("fragment", "index", "filter"):
+        (fresh / folder).mkdir(parents=True)
     for name in CLIENT_FILES:
         shutil.copyfile(client_folder() / name, fresh / name)
-    pages = _write_fragments(docs, fresh)
-    chunks, words = _write_words(docs, fresh)
-    meta = [PAGEFIND_VERSION, pages, chunks, _write_filters(docs, fresh), _sorts(docs), []]
-    meta_hash = _write_chunk(fresh, "pagefind.{}.pf_meta", _cbor(meta), 13)
+    words, pages, filters = Postings(), [], {}
+    for page, doc in enumerate(docs):
+        pages.append(_write_fragment(fresh, page, doc))
+        words.add(page, doc.words)
+        for name, values in doc.filters.items():
+            for value in dict.fromkeys(values):
+                filters.setdefault(name, {}).setdefault(value, []).append(page)
+    chunks, every_word = words.write(fresh)
+    # No sort lists: pages come oldest first, so the search page sorts newest first by page
+    # number and no phone downloads a list of every page by date (20 KB at 10,000 records).
+    meta = [PAGEFIND_VERSION, pages, chunks, _write_filters(fresh, filters), [], []]
     entry = {"version": PAGEFIND_VERSION,
-             "languages": {LANGUAGE: {"hash": meta_hash, "wasm": None, "page_count": len(docs)}},
+             "languages": {LANGUAGE: {"hash": _write_chunk(fresh, "pagefind.{}.pf_meta", _cbor(meta)),
+                                      "wasm": None, "page_count": len(pages)}},
              "include_characters": []}
     (fresh / "pagefind-entry.json").write_text(json.dumps(entry, separators=(",", ":")), "utf-8")
-    t2s = traditional_to_simplified(spelled_characters(words))
+    t2s = traditional_to_simplified(spelled_characters(every_word))
     (fresh / T2S_NAME).write_text(json.dumps(t2s, ensure_ascii=False, separators=(",", ":")), "utf-8")
     _replace(bundle, fresh)
 
@@ -71,77 +87,142 @@ def _replace(bundle: Path, fresh: Path) -> None:
 
 # ---- fragments: what a result shows ---------------------------------------------------------
 
-def _write_fragments(docs: list[SearchDoc], folder: Path) -> list:
-    (folder / "fragment").mkdir()
-    pages, taken = [], set()
-    for doc in docs:
-        data = json.dumps({"url": "/" + doc.url, "content": doc.meta.get("summary", ""),
-                           "word_count": len(doc.words), "filters": doc.filters, "meta": doc.meta,
-                           "anchors": []}, ensure_ascii=False, separators=(",", ":")).encode()
-        name = _unique_hash(data, taken)
-        (folder / "fragment" / f"{name}.pf_fragment").write_bytes(_gzip(HEADER + data))
-        pages.append([name, len(doc.words)])
-    return pages
+def _write_fragment(folder: Path, page: int, doc: SearchDoc) -> list:
+    """The page's fragment file, named by the page number in base 36 and one character of the
+    content's hash: the list of names that every search downloads (pf_meta) stays small, and a
+    changed record almost always gets a new name (browsers cache fragments)."""
+    count = _rounded_count(len(doc.words))
+    data = json.dumps({"url": "/" + doc.url, "content": doc.meta.get("summary", ""),
+                       "word_count": count, "filters": doc.filters, "meta": doc.meta,
+                       "anchors": []}, ensure_ascii=False, separators=(",", ":")).encode()
+    name = _base36(page) + _base36(int(hashlib.sha1(data).hexdigest()[:8], 16) % 36)
+    (folder / "fragment" / f"{name}.pf_fragment").write_bytes(_gzip(HEADER + data))
+    return [name, count]
 
 
-def _unique_hash(data: bytes, taken: set[str]) -> str:
-    full = f"{LANGUAGE}_{hashlib.sha1(data).hexdigest()}"
-    length = len(LANGUAGE) + 1 + HASH_LENGTH
-    while full[:length] in taken:
-        length += 1
-    taken.add(full[:length])
-    return full[:length]
+def _base36(n: int) -> str:
+    digits = ""
+    while True:
+        n, digit = divmod(n, 36)
+        digits = "0123456789abcdefghijklmnopqrstuvwxyz"[digit] + digits
+        if not n:
+            return digits
+
+
+def _rounded_count(count: int) -> int:
+    """Word counts to two significant binary digits: ranking only compares lengths, and the
+    rounded numbers compress to a fraction in the list every search downloads."""
+    step = max(1, 1 << (count.bit_length() - 3)) if count > 8 else 1
+    return max(1, round(count / step) * step)
 
 
 # ---- words ----------------------------------------------------------------------------------
 
-def _write_words(docs: list[SearchDoc], folder: Path) -> tuple[list, list[str]]:
-    """Postings of every word, in chunks of about CHUNK_POSTINGS; returns the chunk list and
-    the words."""
-    postings: dict[str, bytearray] = {}
-    counts: dict[str, int] = {}
-    last: dict[str, int] = {}  # each word's previous page: page numbers are stored as steps
-    heads, tails = _cached(lambda step: b"\x83" + _head(0, step)), _cached(_tail)
-    for page, doc in enumerate(docs):
-        for position, (word, weight) in enumerate(doc.words.items()):
-            found = postings.get(word)
-            if found is None:
-                postings[word] = found = bytearray()
-                counts[word] = 0
-                last[word] = 0
-            found += heads(page - last[word])  # [page step, locations, meta locations]
-            found += tails(round(weight * WEIGHT_UNIT), position)
-            counts[word] += 1
-            last[word] = page
-    (folder / "index").mkdir()
-    chunks, words, size = [], [], 0
-    every_word = sorted(postings)
-    for word in every_word:
-        words.append(word)
-        size += counts[word]
-        if size >= CHUNK_POSTINGS:
-            chunks.append(_write_index_chunk(folder, words, postings, counts))
-            words, size = [], 0
-    if words:
-        chunks.append(_write_index_chunk(folder, words, postings, counts))
-    return _trim_bounds(chunks), every_word
+class Postings:
+    """Every (word, page) pair of the site, gathered as flat arrays and encoded at the end, all
+    at once with numpy: each word's postings are CBOR [page step, [-(weight) - 1, position], []],
+    page numbers stored as steps from the word's previous page (Pagefind's format)."""
+
+    def __init__(self):
+        self.ids: dict[str, int] = {}
+        self.next_id = count()  # ids need not be dense; one per posting keeps this at C speed
+        self.word_ids, self.units, self.lengths = array("I"), array("H"), array("I")
+
+    def add(self, page: int, words: dict[str, int]) -> None:
+        self.word_ids.extend(map(self.ids.setdefault, words, self.next_id))
+        self.units.extend(words.values())
+        self.lengths.append(len(words))
+
+    def write(self, folder: Path) -> tuple[list, list[str]]:
+        """Chunks of about CHUNK_POSTINGS postings in word order; the chunk list and the words."""
+        words = sorted(self.ids)
+        sorted_postings = self._sort(words)
+        counts = np.bincount(sorted_postings[0], minlength=len(words))
+        ends = np.cumsum(counts)
+        bounds, first = [], 0  # [first word, end word) of each chunk
+        while first < len(words):
+            done = ends[first - 1] if first else 0
+            last = min(int(np.searchsorted(ends, done + CHUNK_POSTINGS)), len(words) - 1)
+            bounds.append((first, last + 1))
+            first = last + 1
+        chunks = []
+        for batch in range(0, len(bounds), CHUNKS_PER_BATCH):  # encode a batch at a time: bounded memory
+            group = bounds[batch:batch + CHUNKS_PER_BATCH]
+            low, high = (int(ends[group[0][0] - 1]) if group[0][0] else 0), int(ends[group[-1][1] - 1])
+            data, posting_ends = _cbor_postings([(major, v[low:high]) for major, v in
+                                                 zip((0, 1, 0), sorted_postings[1:], strict=True)])
+            word_bounds = np.r_[0, posting_ends[ends[group[0][0]:group[-1][1]] - low - 1]]
+            for first, end in group:
+                chunks.append(_write_index_chunk(folder, words, first, end, data,
+                                                 word_bounds - word_bounds[0], counts, group[0][0]))
+        return _trim_bounds(chunks), words
+
+    def _sort(self, words: list[str]):
+        """Word rank, page step, weight and position of every posting, by word then page."""
+        rank = np.zeros(len(self.word_ids), dtype=np.uint32)
+        rank[np.fromiter((self.ids[w] for w in words), np.int64, len(words))] = np.arange(
+            len(words), dtype=np.uint32)
+        lengths = np.frombuffer(self.lengths, dtype=np.uint32)
+        word = rank[np.frombuffer(self.word_ids, dtype=np.uint32)]
+        del rank
+        order = np.argsort(word, kind="stable")
+        word = word[order]
+        pages = np.repeat(np.arange(len(lengths), dtype=np.uint32), lengths)[order]
+        steps = pages.copy()
+        steps[1:] -= np.where(word[1:] == word[:-1], pages[:-1], 0).astype(np.uint32)
+        del pages
+        starts = np.repeat(np.cumsum(lengths, dtype=np.uint32) - lengths, lengths)
+        positions = (np.arange(len(order), dtype=np.uint32) - starts)[order]
+        units = np.frombuffer(self.units, dtype=np.uint16)[order]
+        return word, steps, units, positions
 
 
-def _tail(weight: int, position: int) -> bytes:
-    """[-(weight) - 1, position], then no meta locations."""
-    return b"\x82" + _head(1, weight) + _head(0, position) + b"\x80"
+def _write_index_chunk(folder: Path, words: list[str], first: int, end: int, data: bytes,
+                       bounds, counts, offset: int) -> list[str]:
+    """One pf_index file; `bounds` are the byte ranges in `data` of words from `offset` on."""
+    parts = [b"\x81", _head(4, end - first)]
+    for i in range(first, end):
+        parts += [b"\x83", _text(words[i]), _head(4, int(counts[i])),
+                  data[bounds[i - offset]:bounds[i - offset + 1]], b"\x80"]
+    return [words[first], words[end - 1], _write_chunk(folder, "index/{}.pf_index", b"".join(parts))]
+
+
+def _cbor_postings(fields) -> tuple[bytes, np.ndarray]:
+    """Each posting as [a, [-b - 1, c], []] in shortest CBOR, one after another; returns the bytes
+    and where each posting ends."""
+    sizes = [np.array([1, 2, 3, 5], dtype=np.uint8)[np.searchsorted(LIMITS, v, side="right")]
+             for _, v in fields]
+    length = 3 + sizes[0].astype(np.int64) + sizes[1] + sizes[2]  # 0x83 … 0x82 … 0x80
+    ends = np.cumsum(length)
+    at = ends - length
+    out = np.zeros(int(ends[-1]) if len(ends) else 0, dtype=np.uint8)
+    out[at] = 0x83
+    at += 1
+    for n, ((major, value), size) in enumerate(zip(fields, sizes, strict=True)):
+        if n == 1:
+            out[at] = 0x82
+            at += 1
+        _put_uint(out, at, major, value, size)
+        at += size
+    out[at] = 0x80
+    return out.tobytes(), ends
+
+
+def _put_uint(out, at, major: int, value, size) -> None:
+    top = major << 5
+    for width, marker in ((1, None), (2, 24), (3, 25), (5, 26)):
+        here = size == width
+        where, v = at[here], value[here].astype(np.int64)
+        if marker is None:
+            out[where] = top | v
+            continue
+        out[where] = top | marker
+        for k in range(width - 1):
+            out[where + 1 + k] = (v >> (8 * (width - 2 - k))) & 0xFF
 
 
 def _cached(function):
     return cache(function)  # one cache per index written, dropped with it
-
-
-def _write_index_chunk(folder: Path, words: list[str], postings, counts) -> list[str]:
-    parts = [b"\x81", _head(4, len(words))]
-    for word in words:
-        parts += [b"\x83", _text(word), _head(4, counts[word]), bytes(postings.pop(word)), b"\x80"]
-    name = _write_chunk(folder, "index/{}.pf_index", b"".join(parts), HASH_LENGTH)
-    return [words[0], words[-1], name]
 
 
 def _trim_bounds(chunks: list[list[str]]) -> list[list[str]]:
@@ -155,29 +236,18 @@ def _trim_bounds(chunks: list[list[str]]) -> list[list[str]]:
 
 # ---- filters and sorting --------------------------------------------------------------------
 
-def _write_filters(docs: list[SearchDoc], folder: Path) -> list:
-    values: dict[str, dict[str, list[int]]] = {}
-    for page, doc in enumerate(docs):
-        for name, items in doc.filters.items():
-            for value in dict.fromkeys(items):
-                values.setdefault(name, {}).setdefault(value, []).append(page)
-    (folder / "filter").mkdir()
+def _write_filters(folder: Path, values: dict[str, dict[str, list[int]]]) -> list:
     listed = []
     for name in sorted(values):
         data = _cbor([name, [[v, pages] for v, pages in sorted(values[name].items())]])
-        listed.append([name, _write_chunk(folder, "filter/{}.pf_filter", data, HASH_LENGTH)])
+        listed.append([name, _write_chunk(folder, "filter/{}.pf_filter", data)])
     return listed
-
-
-def _sorts(docs: list[SearchDoc]) -> list:
-    dated = sorted((doc.date, page) for page, doc in enumerate(docs) if doc.date)
-    return [["date", [page for _, page in dated]]] if dated else []
 
 
 # ---- files and CBOR -------------------------------------------------------------------------
 
-def _write_chunk(folder: Path, pattern: str, data: bytes, length: int) -> str:
-    name = f"{LANGUAGE}_{hashlib.sha1(data).hexdigest()[:length]}"
+def _write_chunk(folder: Path, pattern: str, data: bytes) -> str:
+    name = hashlib.sha1(data).hexdigest()[:HASH_LENGTH]
     (folder / pattern.format(name)).write_bytes(_gzip(HEADER + data))
     return name
 

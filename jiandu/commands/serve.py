@@ -2,8 +2,8 @@
 the edit touches, then reload the browser.
 
 Content edits go through the live Pipeline (one file re-read, affected pages re-rendered); theme
-and settings edits rebuild everything through Pelican. The search index and manifest are made
-by full builds only.
+and settings edits rebuild everything through Pelican. The search bundle is rewritten after each
+save in a forked process; the manifest is made by full builds only.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ class Preview:
         self.pipeline: Pipeline | None = None
 
     def rebuild_all(self) -> None:
+        if self.pipeline is not None:
+            self.pipeline.wait_for_search(cancel=True)  # the full build writes its own bundle
         if build_or_report(self.conf, self.output, self.root, **self.overrides) == 0:
             settings = read_pelican_settings(self.conf, self.root, **self.overrides)
             self.pipeline = Pipeline(jiandu_settings(settings), Path(settings["THEME"]), self.output)
@@ -41,7 +43,7 @@ class Preview:
             self.rebuild_all()
             return
         try:
-            update = self.pipeline.update()
+            update = self.pipeline.update(search_later=True)
         except ContentError as err:
             self.out(err.problems.report())
             return

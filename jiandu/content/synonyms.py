@@ -12,14 +12,14 @@ import unicodedata
 from pathlib import Path
 
 from jiandu.core.problems import Problems
-from jiandu.core.source import read_yaml_file
+from jiandu.core.source import Located, read_yaml_file, shorten
 
 SYNONYMS_FILE = "synonyms.yml"
 MAX_GROUPS = 2000
 MAX_WORDS = 20  # per group
 WORD_LENGTH = (2, 12)  # characters; one character would match far too much
-WORD_RE = re.compile(r"^[\u3400-\u9fff0-9A-Za-z]+$")
-EXAMPLE = "例如：\n- [暖气, 供暖, 供热]\n- [欠薪, 讨薪, 拖欠工资]"
+WORD_RE = re.compile(r"[\u3400-\u9fff0-9A-Za-z]+")
+EXAMPLE = "例如 - [暖气, 供暖, 供热]，一组写一行，词语之间用英文逗号隔开。"
 
 Groups = tuple[tuple[str, ...], ...]
 
@@ -32,45 +32,65 @@ def load_synonyms(file: Path, shown: str, problems: Problems, max_bytes: int) ->
     if located is None or located.data is None:
         return ()
     if not isinstance(located.data, list):
-        problems.add(shown, located.start, "同义词表应为若干组词语的列表，每组一行。", EXAMPLE)
+        problems.add(shown, located.line(()), "同义词表应为若干组词语的列表。", EXAMPLE)
         return ()
     if len(located.data) > MAX_GROUPS:
-        problems.add(shown, located.start, f"同义词表最多 {MAX_GROUPS} 组，现有 {len(located.data)} 组。",
-                     "请删除不常用的组。")
+        problems.add(shown, located.line((MAX_GROUPS,)),
+                     f"同义词表最多 {MAX_GROUPS} 组，现有 {len(located.data)} 组。", "请删除不常用的组。")
         return ()
-    groups, seen = [], {}
-    for i, items in enumerate(located.data):
-        group = _group(items, i, shown, seen, problems, located)
-        if group:
-            groups.append(group)
-    return tuple(groups)
+    seen: dict[str, tuple[int, int]] = {}  # word -> (group, line) where it first appeared
+    groups = (_group(located, i, shown, seen, problems) for i in range(len(located.data)))
+    return tuple(group for group in groups if group)
 
 
-def _group(items, i: int, shown: str, seen: dict[str, int], problems: Problems, located):
-    line = located.line((i,))
-    if not isinstance(items, list) or not 2 <= len(items) <= MAX_WORDS:
-        problems.add(shown, line, f"每组同义词应为 2 到 {MAX_WORDS} 个词语的列表。", EXAMPLE)
+def _group(located: Located, i: int, shown: str, seen: dict[str, tuple[int, int]],
+           problems: Problems) -> tuple[str, ...] | None:
+    items, line = located.data[i], located.line((i,))
+    if not isinstance(items, list):
+        problems.add(shown, line, "每组同义词应写成方括号中的词语列表。", EXAMPLE)
         return None
-    words = []
+    if len(items) > MAX_WORDS:
+        _count_problem(shown, line, len(items), problems)
+        return None
+    words, bad = [], False
     for j, item in enumerate(items):
         word_line = located.line((i, j))
-        word = unicodedata.normalize("NFKC", str(item)).strip() if isinstance(item, (str, int)) else ""
-        problem = _word_problem(word, item)
+        word, problem = _word(item)
+        key = word.lower()  # search folds case: ETC and etc are one word
         if problem:
             problems.add(shown, word_line, *problem)
-        elif word in seen:
-            problems.add(shown, word_line, f"同义词“{word}”重复（第 {seen[word]} 行已有）。",
+            bad = True
+        elif key in seen and seen[key][0] == i:
+            problems.add(shown, word_line, f"同义词“{word}”在同一组中重复。", "请删除重复的一项。")
+        elif key in seen:
+            problems.add(shown, word_line, f"同义词“{word}”重复（第 {seen[key][1]} 行已有）。",
                          "一个词只能属于一组；如两组意思相同，请合并为一组。")
         else:
-            seen[word] = word_line
+            seen[key] = (i, word_line)
             words.append(word)
+    if len(items) < 2 and not bad:  # [暖气，供暖] is one word with a comma: said as such above
+        _count_problem(shown, line, len(items), problems)
     return tuple(words) if len(words) >= 2 else None
 
 
-def _word_problem(word: str, item) -> tuple[str, str] | None:
+def _count_problem(shown: str, line: int, count: int, problems: Problems) -> None:
+    problems.add(shown, line, f"这一组有 {count} 个词语，每组应为 2 到 {MAX_WORDS} 个。",
+                 "只有一个词时无须列出；词语太多时请按意思分成几组。")
+
+
+def _word(item) -> tuple[str, tuple[str, str] | None]:
+    """The word of a list item, NFKC-normalized (全角 ＥＴＣ -> ETC), and its problem if any."""
+    if item is None or isinstance(item, (list, dict)):
+        said = "空的一项" if item is None else "一项是列表或结构"
+        return "", (f"同义词表中有{said}。", "每一项应为一个词语，例如 供暖。")
+    word = unicodedata.normalize("NFKC", str(item)).strip()
     low, high = WORD_LENGTH
-    if not word or not WORD_RE.match(word):
-        return (f"同义词“{item}”只能由汉字、数字和字母组成。", "请去掉空格和标点，一个词写一项。")
-    if not low <= len(word) <= high:
-        return (f"同义词“{word}”应为 {low} 到 {high} 个字。", "单个字会匹配到太多无关记录。")
-    return None
+    if not WORD_RE.fullmatch(word):
+        return word, (f"同义词“{shorten(str(item).strip())}”只能由汉字、数字和字母组成。",
+                      "请去掉空格和标点；几个词请分成几项，用英文逗号隔开。")
+    if len(word) < low:
+        return word, (f"同义词“{word}”太短，至少 {low} 个字。",
+                      "单个字会匹配到太多无关的记录，请写成词语，例如 暖气。")
+    if len(word) > high:
+        return word, (f"同义词“{shorten(word)}”超过 {high} 个字。", "请写成市民会搜索的简短词语。")
+    return word, None

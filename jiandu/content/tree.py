@@ -293,6 +293,8 @@ class ContentTree:
         self.registry_problems: list[Problem] = []
         self.registry_stamp: tuple | None = None
         self.synonyms: Groups = ()
+        self.synonyms_problems: list[Problem] = []
+        self.synonyms_stamp: tuple | None = ()  # () = not read yet; None = no file
         self.files: dict[str, FileResult] = {}
 
     def shown(self, path: Path) -> str:
@@ -306,19 +308,17 @@ class ContentTree:
         """Re-read what changed on disk; return the shown paths of files read again or gone."""
         registry_file, prefix = self.folder / "departments.yml", self.prefix
         words_file = self.folder / WORD_LIST  # the guards' word list: its change re-reads all too
-        synonyms_file = self.folder / SYNONYMS_FILE
-        stamp = (_stamp(registry_file), _stamp(words_file), _stamp(synonyms_file))
+        stamp = (_stamp(registry_file), _stamp(words_file))
         if self.registry is None or stamp != self.registry_stamp:
             problems = Problems()
             self.registry = load_registry(registry_file, self.shown(registry_file), problems,
                                           self.settings.max_file_bytes)
             self._guard_registry(registry_file, problems)
             load_word_list(words_file, self.shown(words_file), problems)
-            self.synonyms = load_synonyms(synonyms_file, self.shown(synonyms_file), problems,
-                                          self.settings.max_file_bytes)
             self.registry_problems = first_problems(problems.items, self.shown(registry_file))
             self.registry_stamp = stamp
             self.files = {}  # department references resolve against the registry: read all again
+        self._refresh_synonyms()
         current = {f"{prefix}/{kind}/{name}": (kind, self.folder / kind / name)
                    for kind in Kind for name in _markdown_names(self.folder / kind)}
         gone = set(self.files) - set(current)
@@ -330,6 +330,16 @@ class ContentTree:
         self.files = dict(sorted(self.files.items()))
         return gone | {path for path, _, _ in stale}
 
+    def _refresh_synonyms(self) -> None:
+        """Read on their own: synonyms change the search index, never a record or a page."""
+        file = self.folder / SYNONYMS_FILE
+        stamp = _stamp(file)
+        if stamp != self.synonyms_stamp:
+            problems = Problems()
+            self.synonyms = load_synonyms(file, self.shown(file), problems, self.settings.max_file_bytes)
+            self.synonyms_problems = first_problems(problems.items, self.shown(file))
+            self.synonyms_stamp = stamp
+
     def _guard_registry(self, registry_file: Path, problems: Problems) -> None:
         if registry_file.exists():
             located = read_yaml_file(registry_file, self.shown(registry_file), Problems(),
@@ -339,7 +349,7 @@ class ContentTree:
 
     def site(self) -> Site:
         """Cross-file checks over every file, then the Site; ContentError if anything is wrong."""
-        problems = Problems(list(self.registry_problems))
+        problems = Problems(self.registry_problems + self.synonyms_problems)
         for result in self.files.values():
             problems.items.extend(result.problems)
         parsed = [r.parsed for r in self.files.values() if r.parsed]

@@ -15,7 +15,7 @@ from html import unescape
 
 from jiandu.content.model import ColumnEntry, Department, Record, Site
 from jiandu.core.vocabulary import Kind, Level
-from jiandu.site.search_words import HAN, han_pairs, index_words, normalize
+from jiandu.site.search_words import HAN, index_words, normalize, words_and_pairs
 
 CITY_PREFIXES = ("济南市", "市")
 SUFFIXES = ("人民政府", "街道办事处", "办事处", "街道", "区", "县", "镇")
@@ -24,10 +24,11 @@ TAG = re.compile(r"<[^>]+>")
 HAN_PAIR = re.compile(f"[{HAN}]{{2}}")
 SUMMARY_LENGTH = 90
 
-# How much a word counts where it stands (Pagefind's data-pagefind-weight scale).
-NAME, TITLE, DEPARTMENT, TEXT, RELATED = 10.0, 5.0, 2.0, 1.0, 0.5
-PLACE = 5.0  # the district a record happened in: 槐荫区 means its records
-PART_NAME = 7.0  # the names of a district's departments and streets: a bare 城管 means the city's
+# How much a word counts where it stands, in Pagefind's stored units (24 = data-pagefind-weight 1).
+UNIT = 24
+NAME, TITLE, DEPARTMENT, TEXT, RELATED = 10 * UNIT, 5 * UNIT, 2 * UNIT, UNIT, UNIT // 2
+PLACE = 5 * UNIT  # the district a record happened in: 槐荫区 means its records
+PART_NAME = 7 * UNIT  # the names of a district's departments and streets: a bare 城管 means the city's
 TOP_LEVELS = (Level.CITY, Level.DISTRICT)
 PLACE_LEVELS = (Level.DISTRICT, Level.TOWN)
 
@@ -37,10 +38,9 @@ class SearchDoc:
     """One page as the index holds it."""
 
     url: str
-    words: dict[str, float]  # word -> weight
+    words: dict[str, int]  # word -> weight, in Pagefind's units (UNIT = weight 1)
     meta: dict[str, str]  # what a result shows: title, kind, date, departments, status, summary
     filters: dict[str, list[str]]
-    date: str | None = None  # for newest-first sorting; department pages have none
 
 
 def department_names(dept: Department) -> list[str]:
@@ -108,70 +108,85 @@ class Phrases:
 
     def __init__(self, phrases: dict[str, object]):
         self.by_pair: dict[str, list[tuple[str, int]]] = {}
+        self.plain: list[tuple[str, int]] = []  # phrases that do not start with two Han characters
         self.payloads: list = []
         ranks: dict[int, int] = {}
         for phrase, payload in phrases.items():
             phrase = normalize(phrase)
+            rank = ranks.setdefault(id(payload), len(self.payloads))
+            if rank == len(self.payloads):
+                self.payloads.append(payload)
             if HAN_PAIR.match(phrase):
-                rank = ranks.setdefault(id(payload), len(self.payloads))
-                if rank == len(self.payloads):
-                    self.payloads.append(payload)
                 self.by_pair.setdefault(phrase[:2], []).append((phrase, rank))
+            else:
+                self.plain.append((phrase, rank))
 
-    def found(self, text: str) -> list:
-        """Payloads of the phrases in normalized `text`, each once, in the order they were given."""
-        ranks = {rank for pair in han_pairs(text) & self.by_pair.keys()
-                 for phrase, rank in self.by_pair[pair] if phrase in text}
+    def found(self, folded: str, pairs: set[str]) -> list:
+        """Payloads of the phrases in normalized text with Han `pairs`, each once, in the order
+        they were given."""
+        ranks = {rank for pair in pairs & self.by_pair.keys()
+                 for phrase, rank in self.by_pair[pair] if phrase in folded}
+        ranks.update(rank for phrase, rank in self.plain if phrase in folded)
         return [self.payloads[rank] for rank in sorted(ranks)]
 
 
-@dataclass(frozen=True)
-class Vocabulary:
-    """What every record's words are checked against: synonym groups and place names."""
+class Lexicon:
+    """What every record's words are checked against (synonym groups, place names), and the
+    words of names and groups, worked out once per site."""
 
-    synonyms: Phrases
-    places: Phrases
-
-    @classmethod
-    def of(cls, site: Site) -> Vocabulary:
+    def __init__(self, site: Site):
         groups = {word: " ".join(group) for group in site.synonyms for word in group}
         places = {name: d for d in site.departments.values() if d.level in PLACE_LEVELS
                   for name in department_names(d)}
-        return cls(Phrases(groups), Phrases(places))
+        self.synonyms, self.places = Phrases(groups), Phrases(places)
+        self._words: dict[str, list[str]] = {}
+        self._names: dict[str, list[str]] = {}
+
+    def words(self, text: str) -> list[str]:
+        if text not in self._words:
+            self._words[text] = index_words(text)
+        return self._words[text]
+
+    def name_words(self, dept: Department) -> list[str]:
+        if dept.id not in self._names:
+            self._names[dept.id] = index_words(" ".join(department_names(dept)))
+        return self._names[dept.id]
 
 
 class Weighing:
     """Collects a page's words with the highest weight each is given."""
 
-    def __init__(self):
-        self.words: dict[str, float] = {}
+    def __init__(self, words: dict[str, int] | None = None):
+        self.words: dict[str, int] = words or {}
 
-    def add(self, text: str, weight: float) -> None:
+    def add(self, text: str, weight: int) -> None:
+        self.raise_to(index_words(text), weight)
+
+    def raise_to(self, new: list[str], weight: int) -> None:
         words = self.words
-        for word in index_words(text):
-            if words.get(word, 0.0) < weight:
+        for word in new:
+            if words.get(word, 0) < weight:
                 words[word] = weight
 
-    def limit(self, text: str, weight: float) -> None:
+    def limit(self, text: str, weight: int) -> None:
         """Give the words of `text` that the page holds at most `weight`; add them at it."""
         words = self.words
         for word in index_words(text):
             words[word] = min(words.get(word, weight), weight)
 
 
-def record_doc(record: Record, site: Site, status_of: Callable, vocabulary: Vocabulary) -> SearchDoc:
+def record_doc(record: Record, site: Site, status_of: Callable, lexicon: Lexicon) -> SearchDoc:
     depts = record_departments(record, site)
-    text = " ".join([record.title, plain_text(record.body_html), *_record_extras(record)])
-    folded = normalize(text)
-    weighing = Weighing()
-    for group in vocabulary.synonyms.found(folded):  # 讨薪 finds the entry that says 拖欠工资
-        weighing.add(group, RELATED)
-    weighing.add(text, TEXT)
+    folded = normalize(" ".join([record.title, plain_text(record.body_html), *_record_extras(record)]))
+    words, pairs = words_and_pairs(folded)
+    weighing = Weighing(dict.fromkeys(words, TEXT))
+    for group in lexicon.synonyms.found(folded, pairs):  # 讨薪 finds the entry that says 拖欠工资
+        weighing.raise_to(lexicon.words(group), RELATED)
     for dept in depts:  # the departments it concerns, and the districts where it happened
         place = dept.id not in record.departments and dept.level == Level.DISTRICT
-        weighing.add(" ".join(department_names(dept)), PLACE if place else DEPARTMENT)
-    for dept in vocabulary.places.found(folded):  # districts and streets its text names
-        weighing.add(" ".join(department_names(dept)), PLACE)
+        weighing.raise_to(lexicon.name_words(dept), PLACE if place else DEPARTMENT)
+    for dept in lexicon.places.found(folded, pairs):  # districts and streets its text names
+        weighing.raise_to(lexicon.name_words(dept), PLACE)
     weighing.add(record.title, TITLE)
     summary = " ".join(plain_text(record.body_html).split())
     meta = {
@@ -183,8 +198,7 @@ def record_doc(record: Record, site: Site, status_of: Callable, vocabulary: Voca
         "status": "、".join(record_statuses(record, status_of)),
         "summary": summary[:SUMMARY_LENGTH] + ("……" if len(summary) > SUMMARY_LENGTH else ""),
     }
-    return SearchDoc(record.url, weighing.words, meta, record_filters(record, site, status_of),
-                     record.date.isoformat())
+    return SearchDoc(record.url, weighing.words, meta, record_filters(record, site, status_of))
 
 
 def _record_extras(record: Record) -> list[str]:
@@ -212,11 +226,18 @@ def department_doc(dept: Department, site: Site) -> SearchDoc:
     return SearchDoc(dept.url, weighing.words, meta, department_filters(dept, site))
 
 
-def search_docs(site: Site, status_of: Callable) -> list[SearchDoc]:
-    """Every indexed page: records in edition order, then departments by id."""
-    vocabulary = Vocabulary.of(site)
-    records = [record_doc(r, site, status_of, vocabulary) for r in (*site.inquiries, *site.entries)]
-    return records + [department_doc(d, site) for d in site.departments.values()]
+def search_docs(site: Site, status_of: Callable) -> Iterator[SearchDoc]:
+    """Every indexed page, one at a time: records oldest first (the search page sorts newest
+    first by this order), then departments by id."""
+    lexicon = Lexicon(site)
+    for record in dated_records(site):
+        yield record_doc(record, site, status_of, lexicon)
+    for dept in site.departments.values():
+        yield department_doc(dept, site)
+
+
+def dated_records(site: Site) -> list[Record]:
+    return sorted((*site.inquiries, *site.entries), key=lambda r: (r.date, r.kind, r.number))
 
 
 def search_options(site: Site, years: list[int], statuses: list[str]) -> dict[str, list[str]]:

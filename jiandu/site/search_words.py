@@ -45,14 +45,26 @@ def spell(han: str) -> str:
     return MARK + han.translate(_table())
 
 
+_SPELLED: dict[str, str] = {}  # pair -> word; the few hundred thousand pairs of a site, kept
+
+
 def index_words(text: str) -> list[str]:
     """Every word of `text` the index holds, once each in the order they first occur: Han pairs,
     each Han run's last character, Latin words and numbers."""
-    text = normalize(text)
-    table = _table()
-    han = dict.fromkeys(PAIRS.findall(text))
-    han.update(dict.fromkeys(run[-1] for run in HAN_RUN.findall(text)))
-    return [MARK + h.translate(table) for h in han] + list(dict.fromkeys(LATIN.findall(text)))
+    return words_and_pairs(normalize(text))[0]
+
+
+def words_and_pairs(folded: str) -> tuple[list[str], set[str]]:
+    """The index words of normalized text, and its Han pairs unspelled (one pass for both)."""
+    han = dict.fromkeys(PAIRS.findall(folded))
+    pairs = set(han)
+    han.update(dict.fromkeys(run[-1] for run in HAN_RUN.findall(folded)))
+    spelled = _SPELLED
+    missing = [h for h in han if h not in spelled]
+    if missing:
+        table = _table()
+        spelled.update((h, MARK + h.translate(table)) for h in missing)
+    return [spelled[h] for h in han] + list(dict.fromkeys(LATIN.findall(folded))), pairs
 
 
 def han_pairs(text: str) -> set[str]:
