@@ -6,13 +6,15 @@
 For each size it generates the corpus (bench/generate.py), then alternates cold full builds of
 the Jiandu site, search index included as `invoke build` makes it, and of plain Pelican with its
 default theme, and finally times one-edit rebuilds inside a running preview server (as
-`invoke serve` runs it). Wall time and memory are measured from outside each build: peak RSS of
-the largest process, and peak total PSS of the whole process tree, every child included (the
-forked workers and the Pagefind binary; PSS counts shared pages once). The search index's own
-time and peak come from timing the step that writes it inside the build process (a finalize step
-before issue 12, the pipeline's search writer since): the step's window on the clock, and the
-tree's PSS samples within it. At `--phone` size the built site is served with
-gzip and searched in Chromium (bench/phone.py) to count the bytes a phone downloads.
+`invoke serve` runs it): until the pages are written, and until the edit is findable.
+
+Wall time and memory are measured from outside each build: peak RSS of the largest process, and
+peak total PSS of the whole process tree, every child included (the forked workers and the
+Pagefind binary; PSS counts shared pages once). The search index's own time and peak come from
+timing the step that writes it inside the build process (a finalize step before issue 12, the
+pipeline's search writer since): the step's window on the clock, and the tree's PSS samples
+within it. At `--phone` size the built site is served with gzip and searched in Chromium
+(bench/phone.py) to count the bytes a phone downloads.
 """
 
 from __future__ import annotations
@@ -193,8 +195,15 @@ def full_builds(folder: Path, repeat: int) -> dict:
     return runs
 
 
-def one_edits(folder: Path, edits: int) -> list[float]:
-    """Save a column entry in a running preview; read back the server's own save-to-written time."""
+# How long to wait after the first save for the preview's background search bundle; a preview
+# that prints none (before issue 12) costs this once per size.
+BACKGROUND_WAIT = 180
+
+
+def one_edits(folder: Path, edits: int) -> dict:
+    """Save a column entry in a running preview; read back the server's own save-to-written time
+    and, where the preview rewrites the search bundle after the pages (since issue 12), the time
+    from the save until that bundle is written: when the edit is findable."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -206,41 +215,54 @@ def one_edits(folder: Path, edits: int) -> list[float]:
     try:
         _wait_for(lines, "预览地址", 900)
         time.sleep(1)
-        target = sorted((folder / "jiandu/content/column").glob("*.md"))[len(lines) % 7]
+        target = sorted((folder / "jiandu/content/column").glob("*.md"))[7]
         original = target.read_text(encoding="utf-8")
-        times = []
+        written, findable, background = [], [], True
         for i in range(edits):
             target.write_text(original + f"\n补记第{i + 1}次。\n", encoding="utf-8")
-            line = _wait_for(lines, "从保存到写完用时", 120)
-            times.append(float(re.search(r"从保存到写完用时 ([\d.]+) 秒", line).group(1)))
+            saved = target.stat().st_mtime
+            _, line = _wait_for(lines, "从保存到写完用时", 120)
+            written.append(float(re.search(r"从保存到写完用时 ([\d.]+) 秒", line).group(1)))
+            if background:  # wait for the bundle, or a newer save would cancel it
+                seen = _wait_for(lines, "搜索索引已更新", BACKGROUND_WAIT, required=False)
+                if seen:
+                    findable.append(seen[0] - saved)
+                background = seen is not None
             time.sleep(0.5)
         target.write_text(original, encoding="utf-8")
-        return times
+        if background:
+            _wait_for(lines, "搜索索引已更新", BACKGROUND_WAIT, required=False)
+        return {"written": written, "findable": findable}
     finally:
         proc.terminate()
         proc.wait(30)
 
 
-def _reader(proc) -> list[str]:
-    lines: list[str] = []
+def _reader(proc) -> list[tuple[float, str]]:
+    """The process's output lines as they come, each with the time it was read."""
+    lines: list[tuple[float, str]] = []
 
     def read():
         for line in proc.stdout:
-            lines.append(line.rstrip())
+            lines.append((time.time(), line.rstrip()))
 
     threading.Thread(target=read, daemon=True).start()
     return lines
 
 
-def _wait_for(lines: list[str], marker: str, timeout: float) -> str:
-    start, seen = time.monotonic(), len(lines)
+def _wait_for(lines: list[tuple[float, str]], marker: str, timeout: float,
+              required: bool = True) -> tuple[float, str] | None:
+    """The first unread line with `marker`, which is consumed; the other lines stay."""
+    start = time.monotonic()
     while time.monotonic() - start < timeout:
-        for line in lines[seen:]:
+        for i, (at, line) in enumerate(list(lines)):
             if marker in line:
-                del lines[: lines.index(line) + 1]
-                return line
+                del lines[i]
+                return at, line
         time.sleep(0.01)
-    raise SystemExit(f"timed out waiting for {marker!r}; last lines: {lines[-5:]}")
+    if required:
+        raise SystemExit(f"timed out waiting for {marker!r}; last lines: {lines[-5:]}")
+    return None
 
 
 def median(runs: list[dict], key: str) -> float | None:
@@ -256,32 +278,37 @@ def report(results: dict) -> str:
     rows = ["| N | Jiandu s (search included) | Pelican s | ratio | Jiandu files | Pelican files | "
             "Jiandu peak PSS MB (all processes) | Jiandu peak RSS MB (largest process) | "
             "Pelican peak PSS MB | Pelican peak RSS MB | search index s | search index peak PSS MB | "
-            "rest of the build s | ratio, search aside | one edit s (median) |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+            "rest of the build s | ratio, search aside | one edit s (median) | "
+            "one edit, findable s (median) |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for n, r in sorted(results.items()):
         j, p = r["full"]["jiandu"], r["full"]["pelican"]
         search = median(j, "search_s")
         rest = [x["seconds"] - x["search_s"] for x in j if x.get("search_s") is not None]
         rest_s = statistics.median(rest) if rest else None
-        edit = statistics.median(r["edits"]) if r["edits"] else None
+        written, findable = r["edits"].get("written"), r["edits"].get("findable")
         rows.append(
             f"| {n} | {median(j, 'seconds'):.2f} | {median(p, 'seconds'):.2f} | "
             f"{median(j, 'seconds') / median(p, 'seconds'):.2f} | {j[0]['files']} | {p[0]['files']} | "
             f"{median(j, 'pss_mb'):.0f} | {median(j, 'rss_mb'):.0f} | {median(p, 'pss_mb'):.0f} | "
             f"{median(p, 'rss_mb'):.0f} | {fmt(search, 2)} | {fmt(median(j, 'search_pss_mb'), 0)} | "
             f"{fmt(rest_s, 2)} | {fmt(rest_s / median(p, 'seconds') if rest else None, 2)} | "
-            f"{fmt(edit, 3)} |")
+            f"{fmt(statistics.median(written) if written else None, 3)} | "
+            f"{fmt(statistics.median(findable) if findable else None, 3)} |")
     return "\n".join(rows)
 
 
 def runs_report(results: dict) -> str:
-    rows = ["| N | Jiandu full builds s (search index s) | Pelican full builds s | one-edit rebuilds s |",
-            "|---|---|---|---|"]
+    rows = ["| N | Jiandu full builds s (search index s) | Pelican full builds s | "
+            "one-edit rebuilds s (findable s) |", "|---|---|---|---|"]
     for n, r in sorted(results.items()):
         j, p = r["full"]["jiandu"], r["full"]["pelican"]
         jiandu = ", ".join(f"{x['seconds']:.2f} ({fmt(x.get('search_s'), 2)})" for x in j)
         pelican = ", ".join(f"{x['seconds']:.2f}" for x in p)
-        edits = ", ".join(f"{e:.3f}" for e in r["edits"]) or "—"
+        written, findable = r["edits"].get("written", []), r["edits"].get("findable", [])
+        padded = findable + [None] * (len(written) - len(findable))
+        edits = ", ".join(f"{w:.3f}" + (f" ({f:.3f})" if f is not None else "")
+                          for w, f in zip(written, padded, strict=True)) or "—"
         rows.append(f"| {n} | {jiandu} | {pelican} | {edits} |")
     return "\n".join(rows)
 
@@ -303,7 +330,7 @@ def main(argv=None) -> None:
         results[n] = {"full": full_builds(folder, args.repeat)}
         if n == args.phone:
             phone_rows = phone.measure(folder / "out-jiandu", args.queries)
-        results[n]["edits"] = one_edits(folder, args.edits) if args.edits else []
+        results[n]["edits"] = one_edits(folder, args.edits) if args.edits else {}
         print(f"N={n}: {json.dumps(results[n], ensure_ascii=False)}", file=sys.stderr, flush=True)
     print(report(results))
     print()
