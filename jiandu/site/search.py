@@ -26,7 +26,8 @@ SUMMARY_LENGTH = 90
 
 # How much a word counts where it stands, in Pagefind's stored units (24 = data-pagefind-weight 1).
 UNIT = 24
-NAME, TITLE, DEPARTMENT, TEXT, RELATED = 10 * UNIT, 5 * UNIT, 2 * UNIT, UNIT, UNIT // 2
+NAME, TITLE, DEPARTMENT, RELATED = 10 * UNIT, 5 * UNIT, 2 * UNIT, UNIT // 2
+TEXT = 25  # Pagefind's client assumes 25 where a posting gives no weight: the bulk of words need none
 PLACE = 5 * UNIT  # the district a record happened in: 槐荫区 means its records
 PART_NAME = 7 * UNIT  # the names of a district's departments and streets: a bare 城管 means the city's
 TOP_LEVELS = (Level.CITY, Level.DISTRICT)
