@@ -93,9 +93,11 @@ def _write_fragment(folder: Path, page: int, doc: SearchDoc) -> list:
     content's hash: the list of names that every search downloads (pf_meta) stays small, and a
     changed record almost always gets a new name (browsers cache fragments)."""
     count = _rounded_count(len(doc.words))
-    data = json.dumps({"url": "/" + doc.url, "content": doc.meta.get("summary", ""),
-                       "word_count": count, "filters": doc.filters, "meta": doc.meta,
-                       "anchors": []}, ensure_ascii=False, separators=(",", ":")).encode()
+    # No content (results show the summary, not Pagefind's excerpt) and no filters (those live in
+    # filter/): a phone downloads ten of these for the first ten results.
+    data = json.dumps({"url": "/" + doc.url, "content": "", "word_count": count, "filters": {},
+                       "meta": doc.meta, "anchors": []},
+                      ensure_ascii=False, separators=(",", ":")).encode()
     name = _base36(page) + _base36(int(hashlib.sha1(data).hexdigest()[:8], 16) % 36)
     (folder / "fragment" / f"{name}.pf_fragment").write_bytes(_gzip(HEADER + data))
     return [name, count]
