@@ -140,7 +140,7 @@ def test_result_shows_kind_date_departments_and_status(page, site_url):
     facts = first.locator(".jd-result__fact").all_inner_texts()
     assert [f.split("：")[0] for f in facts] == ["类型", "日期", "部门", "状态"]
     assert "日期：2016-02-28" in facts and "状态：已办结" in facts
-    assert "共找到 1 条" in page.inner_text("#search-status")
+    assert "共找到 1 条记录" in page.inner_text("#search-status")
 
 
 def test_nothing_found_suggests_the_closest_names(page, site_url):

@@ -12,6 +12,7 @@ from pathlib import Path
 import cbor2
 
 from jiandu.build.search_index import (
+    DEFAULT_UNIT,
     HEADER,
     PAGEFIND_VERSION,
     _rounded_count,
@@ -24,11 +25,11 @@ VOCABULARY = [a + b + "x" for a in "abcdefghij" for b in "klmnop"]  # letters on
 WEIGHTS = [24, 12, 48, 120, 240]  # Pagefind's units: 24 is data-pagefind-weight 1
 
 
-def sample_docs(count: int = 45) -> list[SearchDoc]:
+def sample_docs(count: int = 45, weights: list[int] = WEIGHTS) -> list[SearchDoc]:
     rng = random.Random(7)
     docs = []
     for n in range(count):
-        words = {w: rng.choice(WEIGHTS) for w in rng.sample(VOCABULARY, rng.randint(1, 25))}
+        words = {w: rng.choice(weights) for w in rng.sample(VOCABULARY, rng.randint(1, 25))}
         filters = {"kind": [rng.choice(["问政", "专栏"])], "year": [str(rng.randint(2012, 2016))]}
         docs.append(SearchDoc(f"p{n:02d}/", words, {"title": f"T{n}"}, filters))
     return docs
@@ -59,7 +60,7 @@ def decode(bundle: Path) -> dict:
             for step, locs, _meta_locs in pages:
                 page += step  # page numbers are stored as steps from the previous one
                 if locs:
-                    postings.append((urls[page], tuple(locs)))
+                    postings.append((urls[page], located(locs)))
             assert low <= word[:len(low)] and word[:len(high)] <= high, (word, low, high)
             if postings:  # Pagefind also indexes meta values; the writer does not
                 words[word] = sorted(postings)
@@ -70,6 +71,18 @@ def decode(bundle: Path) -> dict:
     return {"version": meta[0], "language": language, "page_count": info["page_count"],
             "word_counts": dict(zip(urls, (c for _, c in meta[1]), strict=True)), "words": words,
             "filters": filters, "sorts": {name: [urls[p] for p in pages] for name, pages in meta[4]}}
+
+
+def located(locs: list[int]) -> tuple:
+    """(weight, position) pairs: a negative number sets the weight of the positions after it;
+    before any, the weight is the client's default."""
+    weight, pairs = DEFAULT_UNIT, []
+    for loc in locs:
+        if loc < 0:
+            weight = -loc - 1
+        else:
+            pairs.append((weight, loc))
+    return tuple(pairs)
 
 
 def test_writer_matches_the_pagefind_binary(tmp_path):
@@ -102,7 +115,7 @@ def test_many_chunks_cover_every_word_once(tmp_path, monkeypatch):
     expected = {}
     for doc in docs:
         for position, (word, weight) in enumerate(doc.words.items()):
-            expected.setdefault(word, []).append(("/" + doc.url, (-weight - 1, position)))
+            expected.setdefault(word, []).append(("/" + doc.url, ((weight, position),)))
     assert decoded["words"] == {w: sorted(p) for w, p in expected.items()}
 
 
@@ -139,3 +152,38 @@ def test_a_failing_pagefind_leaves_the_published_folder_as_it_was(tmp_path, monk
     assert "运行 Pagefind 失败" in out.getvalue() and "它保持原样" in out.getvalue()
     assert [p.name for p in output.iterdir()] == ["index.html"]
     assert (output / "index.html").read_text() == "the site as published"
+
+
+def test_pagefind_scores_a_posting_without_weight_as_weight_one(tmp_path, browser):
+    """The writer leaves out the weight of weight-1 postings; Pagefind's client must score them
+    exactly as it scores the same postings written with the weight."""
+    from jiandu.build import search_index
+    from tests.support.server import serving
+
+    docs = sample_docs(30, [DEFAULT_UNIT, DEFAULT_UNIT, *WEIGHTS])
+    write_search_index(docs, tmp_path / "short" / "pagefind")
+    original = search_index.DEFAULT_UNIT
+    search_index.DEFAULT_UNIT = -1  # no posting is left without its weight
+    try:
+        write_search_index(docs, tmp_path / "full" / "pagefind")
+    finally:
+        search_index.DEFAULT_UNIT = original
+    assert (sum(p.stat().st_size for p in (tmp_path / "short").rglob("*.pf_index"))
+            < sum(p.stat().st_size for p in (tmp_path / "full").rglob("*.pf_index")))
+    scores = {}
+    with serving(tmp_path) as server:
+        for name in ("short", "full"):
+            (tmp_path / name / "index.html").write_text('<html lang="zh-cn"><body></body></html>')
+            tab = browser.new_page()
+            tab.goto(f"{server.url}/{name}/")
+            scores[name] = tab.evaluate("""async (words) => {
+                const pagefind = await import('./pagefind/pagefind.js');
+                const out = [];
+                for (const word of words) {
+                    const found = await pagefind.search(word);
+                    out.push(found.results.map((r) => [r.id, Math.round(r.score * 1e6)]));
+                }
+                return out;
+            }""", VOCABULARY[:20])
+            tab.close()
+    assert any(scores["short"]) and scores["short"] == scores["full"]

@@ -7,13 +7,14 @@ writes again only the outputs that an edit touches.
 from __future__ import annotations
 
 import multiprocessing
+import sys
 import time
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from jiandu.build.render import css_bundle, make_env, render_output, shared_context
-from jiandu.build.search_index import write_search_index
+from jiandu.build.search_index import SearchIndexError, client_folder, write_search_index
 from jiandu.content.model import Site
 from jiandu.content.tree import ContentTree
 from jiandu.core import routes
@@ -65,8 +66,9 @@ class Pipeline:
 
     def write_all(self, site: Site, idx: Indexes) -> list[str]:
         outputs = site_pages(site, idx)
+        self._search_in_background(site)  # the index takes a core while the pages render
         self._write(site, outputs)
-        self._write_search(site)
+        self.wait_for_search()
         self._remember(site, outputs)
         return [o.path for o in outputs]
 
@@ -88,7 +90,7 @@ class Pipeline:
             (self.output / path).unlink(missing_ok=True)
         self._write(site, stale)
         if stale or removed or self.site is None or site.synonyms != self.site.synonyms:
-            self._search_in_background(site) if search_later else self._write_search(site)
+            self._search_in_background(site, report=True) if search_later else self._write_search(site)
         self._remember(site, outputs)
         return Update([o.path for o in stale], removed, time.monotonic() - started)
 
@@ -113,18 +115,33 @@ class Pipeline:
             if report:
                 print(f"搜索索引已更新，用时 {time.monotonic() - started:.3f} 秒", flush=True)
 
-    def _search_in_background(self, site: Site) -> None:
+    def _search_in_background(self, site: Site, report: bool = False) -> None:
+        """Write the search bundle in a forked process; wait_for_search() collects it."""
         self.wait_for_search(cancel=True)  # a newer save supersedes a bundle still being written
+        if not self.settings.search:
+            return
+        client_folder()  # a missing Pagefind is reported here, before the fork
         self.search_process = multiprocessing.get_context("fork").Process(
-            target=self._write_search, args=(site, True), daemon=True)
+            target=self._search_child, args=(site, report), daemon=True)
         self.search_process.start()
 
+    def _search_child(self, site: Site, report: bool) -> None:
+        try:
+            self._write_search(site, report)
+        except SearchIndexError as err:
+            print(err, file=sys.stderr, flush=True)
+            sys.exit(1)
+
     def wait_for_search(self, cancel: bool = False) -> None:
-        if self.search_process is not None:
-            if cancel:
-                self.search_process.terminate()
-            self.search_process.join()
-            self.search_process = None
+        """Wait for the search bundle (or stop it); SearchIndexError if writing it failed."""
+        process, self.search_process = self.search_process, None
+        if process is None:
+            return
+        if cancel:
+            process.terminate()
+        process.join()
+        if process.exitcode and not cancel:
+            raise SearchIndexError(f"生成搜索索引失败（退出码 {process.exitcode}）。")
 
     def _remember(self, site: Site, outputs: list[Output]) -> None:
         self.site = site

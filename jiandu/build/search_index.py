@@ -37,6 +37,7 @@ HEADER = b"pagefind_dcd"
 CLIENT_FILES = ("pagefind.js", "pagefind-worker.js", "wasm.unknown.pagefind")
 CHUNK_POSTINGS = 2000  # postings per index chunk: what a query downloads per word it looks up
 CHUNKS_PER_BATCH = 200  # chunks encoded at a time
+DEFAULT_UNIT = 25  # the weight Pagefind's client assumes where a posting gives none
 LIMITS = [23, 255, 65535]  # largest CBOR integer held in 0, 1 and 2 extra bytes
 HASH_LENGTH = 8  # hex digits naming a chunk
 T2S_NAME = routes.SEARCH_T2S.removeprefix(routes.PAGEFIND)
@@ -92,9 +93,11 @@ def _write_fragment(folder: Path, page: int, doc: SearchDoc) -> list:
     content's hash: the list of names that every search downloads (pf_meta) stays small, and a
     changed record almost always gets a new name (browsers cache fragments)."""
     count = _rounded_count(len(doc.words))
-    data = json.dumps({"url": "/" + doc.url, "content": doc.meta.get("summary", ""),
-                       "word_count": count, "filters": doc.filters, "meta": doc.meta,
-                       "anchors": []}, ensure_ascii=False, separators=(",", ":")).encode()
+    # No content (results show the summary, not Pagefind's excerpt) and no filters (those live in
+    # filter/): a phone downloads ten of these for the first ten results.
+    data = json.dumps({"url": "/" + doc.url, "content": "", "word_count": count, "filters": {},
+                       "meta": doc.meta, "anchors": []},
+                      ensure_ascii=False, separators=(",", ":")).encode()
     name = _base36(page) + _base36(int(hashlib.sha1(data).hexdigest()[:8], 16) % 36)
     (folder / "fragment" / f"{name}.pf_fragment").write_bytes(_gzip(HEADER + data))
     return [name, count]
@@ -188,23 +191,26 @@ def _write_index_chunk(folder: Path, words: list[str], first: int, end: int, dat
 
 
 def _cbor_postings(fields) -> tuple[bytes, np.ndarray]:
-    """Each posting as [a, [-b - 1, c], []] in shortest CBOR, one after another; returns the bytes
-    and where each posting ends."""
-    sizes = [np.array([1, 2, 3, 5], dtype=np.uint8)[np.searchsorted(LIMITS, v, side="right")]
-             for _, v in fields]
-    length = 3 + sizes[0].astype(np.int64) + sizes[1] + sizes[2]  # 0x83 … 0x82 … 0x80
+    """Each posting as [step, [-weight - 1, position], []] in shortest CBOR, one after another,
+    the weight left out where it is Pagefind's default; returns the bytes and where each ends."""
+    (_, steps), (_, units), (_, positions) = fields
+    size = np.array([1, 2, 3, 5], dtype=np.uint8)
+    step_size, position_size = (size[np.searchsorted(LIMITS, v, side="right")] for v in (steps, positions))
+    weighted = units != DEFAULT_UNIT
+    weight_size = np.where(weighted, size[np.searchsorted(LIMITS, units, side="right")], 0)
+    length = 3 + step_size.astype(np.int64) + weight_size + position_size  # 0x83 … 0x81/0x82 … 0x80
     ends = np.cumsum(length)
     at = ends - length
     out = np.zeros(int(ends[-1]) if len(ends) else 0, dtype=np.uint8)
     out[at] = 0x83
+    _put_uint(out, at + 1, 0, steps, step_size)
+    at += 1 + step_size
+    out[at] = np.where(weighted, 0x82, 0x81)
     at += 1
-    for n, ((major, value), size) in enumerate(zip(fields, sizes, strict=True)):
-        if n == 1:
-            out[at] = 0x82
-            at += 1
-        _put_uint(out, at, major, value, size)
-        at += size
-    out[at] = 0x80
+    _put_uint(out, at[weighted], 1, units[weighted], weight_size[weighted])
+    at += weight_size
+    _put_uint(out, at, 0, positions, position_size)
+    out[at + position_size] = 0x80
     return out.tobytes(), ends
 
 

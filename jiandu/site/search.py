@@ -22,11 +22,12 @@ SUFFIXES = ("人民政府", "街道办事处", "办事处", "街道", "区", "�
 DEPARTMENT_KIND = "部门"
 TAG = re.compile(r"<[^>]+>")
 HAN_PAIR = re.compile(f"[{HAN}]{{2}}")
-SUMMARY_LENGTH = 90
+SUMMARY_LENGTH = 70
 
 # How much a word counts where it stands, in Pagefind's stored units (24 = data-pagefind-weight 1).
 UNIT = 24
-NAME, TITLE, DEPARTMENT, TEXT, RELATED = 10 * UNIT, 5 * UNIT, 2 * UNIT, UNIT, UNIT // 2
+NAME, TITLE, DEPARTMENT, RELATED = 10 * UNIT, 5 * UNIT, 2 * UNIT, UNIT // 2
+TEXT = 25  # Pagefind's client assumes 25 where a posting gives no weight: the bulk of words need none
 PLACE = 5 * UNIT  # the district a record happened in: 槐荫区 means its records
 PART_NAME = 7 * UNIT  # the names of a district's departments and streets: a bare 城管 means the city's
 TOP_LEVELS = (Level.CITY, Level.DISTRICT)
@@ -193,7 +194,6 @@ def record_doc(record: Record, site: Site, status_of: Callable, lexicon: Lexicon
         "title": record.title,
         "kind": record.kind.short,
         "date": record.date.isoformat(),
-        "edition": record.edition,
         "departments": "、".join(d.label for d in depts[:4]),
         "status": "、".join(record_statuses(record, status_of)),
         "summary": summary[:SUMMARY_LENGTH] + ("……" if len(summary) > SUMMARY_LENGTH else ""),

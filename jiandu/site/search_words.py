@@ -67,11 +67,6 @@ def words_and_pairs(folded: str) -> tuple[list[str], set[str]]:
     return [spelled[h] for h in han] + list(dict.fromkeys(LATIN.findall(folded))), pairs
 
 
-def han_pairs(text: str) -> set[str]:
-    """The Han pairs of normalized `text`, unspelled (for quick membership tests)."""
-    return set(PAIRS.findall(text))
-
-
 def query_words(text: str) -> list[str]:
     """The words a typed query searches for: what theme/js/search.js sends to Pagefind."""
     words: list[str] = []

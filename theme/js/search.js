@@ -93,7 +93,7 @@ async function showMore(results, shownSoFar, total) {
     await showMore(results, shown, total);
     list.children[shown]?.querySelector("a")?.focus();
   };
-  statusLine.textContent = `共找到 ${total} 条${results.length > shown ? `，已显示前 ${shown} 条` : ""}。`;
+  statusLine.textContent = `共找到 ${total} 条记录${results.length > shown ? `，已显示前 ${shown} 条` : ""}。`;
 }
 
 // ---- nothing found: the closest department and district names ---------------------------------

@@ -93,7 +93,7 @@ async function showMore(results, shownSoFar, total) {
     await showMore(results, shown, total);
     list.children[shown]?.querySelector("a")?.focus();
   };
-  statusLine.textContent = `共找到 ${total} 条${results.length > shown ? `，已显示前 ${shown} 条` : ""}。`;
+  statusLine.textContent = `共找到 ${total} 条记录${results.length > shown ? `，已显示前 ${shown} 条` : ""}。`;
 }
 
 // ---- nothing found: the closest department and district names ---------------------------------
@@ -142,10 +142,22 @@ async function toSimplified() {
 export async function find(query, filters = {}, newest = false) {
   const [pagefind, t2s] = await Promise.all([
     import(new URL(form.dataset.pagefind, document.baseURI).href), query ? toSimplified() : {}]);
-  await pagefind.options({ baseUrl: new URL(form.dataset.siteRoot, window.location.href).pathname, ranking: { pageLength: 0.5 } });
-  const words = queryWords(query, t2s);
-  const options = newest ? { filters, sort: { date: "desc" } } : { filters };
-  return pagefind.search(words || null, options);
+  await pagefind.options({
+    baseUrl: new URL(form.dataset.siteRoot, window.location.href).pathname,
+    ranking: { pageLength: 0.5 }, // long records lose less to short department pages
+    noWorker: true, // search in the page: a phone downloads one script less
+  });
+  const found = await pagefind.search(queryWords(query, t2s) || null, { filters });
+  if (newest) found.results = newestFirst(found.results);
+  return found;
+}
+
+// The index lists records oldest first, then departments; a result's id starts with its
+// position in base 36 (jiandu/build/search_index.py). Newest first lists records only.
+function newestFirst(results) {
+  const records = Number(form.dataset.records);
+  const page = (r) => parseInt(r.id.slice(0, -1), 36);
+  return results.filter((r) => page(r) < records).sort((a, b) => page(b) - page(a));
 }
 
 async function run() {
