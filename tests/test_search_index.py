@@ -64,13 +64,19 @@ def decode(bundle: Path) -> dict:
             assert low <= word[:len(low)] and word[:len(high)] <= high, (word, low, high)
             if postings:  # Pagefind also indexes meta values; the writer does not
                 words[word] = sorted(postings)
+    positions = {}
+    for postings in words.values():
+        for url, pairs in postings:
+            positions.setdefault(url, []).extend(p for _, p in pairs)
     filters = {}
     for _name, chunk in meta[3]:
         filter_name, values = cbor2.loads(read(bundle / "filter" / f"{chunk}.pf_filter"))
         filters[filter_name] = {v: sorted(urls[p] for p in pages) for v, pages in values}
     return {"version": meta[0], "language": language, "page_count": info["page_count"],
             "word_counts": dict(zip(urls, (c for _, c in meta[1]), strict=True)), "words": words,
-            "filters": filters, "sorts": {name: [urls[p] for p in pages] for name, pages in meta[4]}}
+            "filters": filters, "sorts": {name: [urls[p] for p in pages] for name, pages in meta[4]},
+            "weights": {w: [(u, tuple(wt for wt, _ in pairs)) for u, pairs in ps] for w, ps in words.items()},
+            "positions": {u: sorted(p) for u, p in positions.items()}}
 
 
 def located(locs: list[int]) -> tuple:
@@ -95,8 +101,12 @@ def test_writer_matches_the_pagefind_binary(tmp_path):
     write_search_index(docs, tmp_path / "written")
     by_pagefind, written = decode(site / "pagefind"), decode(tmp_path / "written")
     assert written["version"] == by_pagefind["version"] == PAGEFIND_VERSION
-    assert written["words"] == by_pagefind["words"]
+    # the same words on the same pages with the same weights; positions are the writer's own
+    # (commonest words first), a different order of the same distinct positions on each page
+    assert written["weights"] == by_pagefind["weights"]
     assert len(written["words"]) > 50
+    assert written["positions"] == by_pagefind["positions"]
+    assert all(p == list(range(len(p))) for p in written["positions"].values())
     assert written["word_counts"] == {u: _rounded_count(c) for u, c in by_pagefind["word_counts"].items()}
     assert written["filters"] == by_pagefind["filters"]
     assert written["sorts"] == by_pagefind["sorts"] == {}  # newest first is the page order
@@ -112,11 +122,18 @@ def test_many_chunks_cover_every_word_once(tmp_path, monkeypatch):
     write_search_index(docs, tmp_path / "bundle")
     decoded = decode(tmp_path / "bundle")  # asserts each word lies inside its chunk's bounds
     assert len(list((tmp_path / "bundle" / "index").iterdir())) > 10
-    expected = {}
+    expected, pages_of = {}, {}
     for doc in docs:
-        for position, (word, weight) in enumerate(doc.words.items()):
-            expected.setdefault(word, []).append(("/" + doc.url, ((weight, position),)))
-    assert decoded["words"] == {w: sorted(p) for w, p in expected.items()}
+        for word, weight in doc.words.items():
+            expected.setdefault(word, []).append(("/" + doc.url, (weight,)))
+            pages_of[word] = pages_of.get(word, 0) + 1
+    assert decoded["weights"] == {w: sorted(p) for w, p in expected.items()}
+    for doc in docs:  # positions: 0, 1, … on each page, the words on most pages first
+        by_position = sorted((p, w) for w, postings in decoded["words"].items()
+                             for url, pairs in postings if url == "/" + doc.url for _, p in pairs)
+        assert [p for p, _ in by_position] == list(range(len(doc.words)))
+        counts = [pages_of[w] for _, w in by_position]
+        assert counts == sorted(counts, reverse=True)
 
 
 def test_rewriting_replaces_the_bundle_whole(tmp_path):

@@ -40,16 +40,16 @@ CHUNKS_PER_BATCH = 200  # chunks encoded at a time
 DEFAULT_UNIT = 25  # the weight Pagefind's client assumes where a posting gives none
 LIMITS = [23, 255, 65535]  # largest CBOR integer held in 0, 1 and 2 extra bytes
 HASH_LENGTH = 8  # hex digits naming a chunk
-T2S_NAME = routes.SEARCH_T2S.removeprefix(routes.PAGEFIND)
 
 
 class SearchIndexError(RuntimeError):
     pass
 
 
-def write_search_index(docs: Iterable[SearchDoc], bundle: Path) -> None:
+def write_search_index(docs: Iterable[SearchDoc], bundle: Path, places: list | None = None) -> None:
     """Write the whole bundle into a new folder, then put it in place of `bundle`. The documents
-    are read once and not kept: each leaves its fragment file and its postings."""
+    are read once and not kept: each leaves its fragment file and its postings. `places` are the
+    names the search page suggests when nothing is found (site/search.py's search_places)."""
     fresh = bundle.with_name(bundle.name + ".new")
     shutil.rmtree(fresh, ignore_errors=True)
     for folder in ("fragment", "index", "filter"):
@@ -73,7 +73,9 @@ def write_search_index(docs: Iterable[SearchDoc], bundle: Path) -> None:
              "include_characters": []}
     (fresh / "pagefind-entry.json").write_text(json.dumps(entry, separators=(",", ":")), "utf-8")
     t2s = traditional_to_simplified(spelled_characters(every_word))
-    (fresh / T2S_NAME).write_text(json.dumps(t2s, ensure_ascii=False, separators=(",", ":")), "utf-8")
+    for route, data in ((routes.SEARCH_T2S, t2s), (routes.SEARCH_PLACES, places or [])):
+        name = route.removeprefix(routes.PAGEFIND)
+        (fresh / name).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
     _replace(bundle, fresh)
 
 
@@ -168,16 +170,34 @@ class Postings:
         lengths = np.frombuffer(self.lengths, dtype=np.uint32)
         word = rank[np.frombuffer(self.word_ids, dtype=np.uint32)]
         del rank
+        positions = _positions_by_frequency(word, lengths)
         order = np.argsort(word, kind="stable")
         word = word[order]
         pages = np.repeat(np.arange(len(lengths), dtype=np.uint32), lengths)[order]
         steps = pages.copy()
         steps[1:] -= np.where(word[1:] == word[:-1], pages[:-1], 0).astype(np.uint32)
         del pages
-        starts = np.repeat(np.cumsum(lengths, dtype=np.uint32) - lengths, lengths)
-        positions = (np.arange(len(order), dtype=np.uint32) - starts)[order]
         units = np.frombuffer(self.units, dtype=np.uint16)[order]
-        return word, steps, units, positions
+        return word, steps, units, positions[order]
+
+
+def _positions_by_frequency(word: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Each posting's position on its page: distinct on the page (Pagefind merges a page's words
+    at one position), the commonest words first. Common words have the longest posting lists, and
+    a position under 24 takes one byte instead of two or three: the chunks a phone fetches for
+    everyday words are smaller."""
+    pages_of_word = np.bincount(word)
+    most = int(pages_of_word.max(initial=0))
+    key = np.repeat(np.arange(len(lengths), dtype=np.uint64) * (most + 1), lengths)
+    key += (most - pages_of_word)[word].astype(np.uint64)  # page, then commonest word first
+    by_page = np.argsort(key, kind="stable")
+    del key
+    positions = np.arange(len(word), dtype=np.uint32)
+    positions -= np.repeat((np.cumsum(lengths, dtype=np.uint64) - lengths).astype(np.uint32), lengths)
+    placed = np.empty(len(word), dtype=np.uint32)
+    placed[by_page] = positions
+    positions = placed
+    return positions
 
 
 def _write_index_chunk(folder: Path, words: list[str], first: int, end: int, data: bytes,
