@@ -34,6 +34,7 @@ CSS_BUNDLE = ASSETS + "jiandu.css"
 PAGEFIND = "pagefind/"
 PAGEFIND_SCRIPT = PAGEFIND + "pagefind.js"
 SEARCH_T2S = PAGEFIND + "t2s.json"  # Traditional -> Simplified, for typed queries
+SEARCH_PLACES = PAGEFIND + "places.json"  # names the search page suggests when nothing is found
 
 INDEX = "index.html"
 FEED = "feed.atom"

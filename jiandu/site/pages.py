@@ -31,7 +31,7 @@ from jiandu.site.metadata import PageMeta, SiteMeta, describe, page_title, publi
 from jiandu.site.qr import render_qr
 from jiandu.site.routing import bounced_trails
 from jiandu.site.samples import Median, Rate
-from jiandu.site.search import search_options, search_places
+from jiandu.site.search import search_options
 from jiandu.site.stats import DepartmentStats, department_figures, department_stats, lineage_trails
 
 
@@ -216,7 +216,6 @@ def site_pages(site: Site, idx: Indexes) -> list[Output]:
         Page(routes.NOT_FOUND, template="404.html", context={"absolute_urls": True}),
         Page(routes.output_path(routes.SEARCH), template="search.html",
              context={"options": search_options(site, [y.year for y in idx.years], statuses),
-                      "places": search_places(site),
                       "records": len(site.inquiries) + len(site.entries)}),
         Page(routes.output_path(routes.DIRECTORY), template="departments.html",
              context={"directory": idx.directory, "counts": counts, "rankings": RANKINGS}),
