@@ -106,8 +106,8 @@ function closeness(query, name) {
   return (2 * shared) / (chars.size + new Set(name).size) + sharedPairs;
 }
 
-function suggest(query) {
-  const places = JSON.parse(document.getElementById("search-places").textContent);
+async function suggest(query) {
+  const places = await fetchJson(form.dataset.places, []); // only when nothing was found
   const ranked = places
     .map((place) => ({ place, score: Math.max(...place.names.map((n) => closeness(query, n))) }))
     .filter((r) => r.score > 0.3)
@@ -129,19 +129,19 @@ function suggest(query) {
   suggestions.hidden = false;
 }
 
-async function toSimplified() {
+async function fetchJson(url, fallback) {
   try {
-    const response = await fetch(new URL(form.dataset.t2s, document.baseURI));
-    return response.ok ? await response.json() : {};
+    const response = await fetch(new URL(url, document.baseURI));
+    return response.ok ? await response.json() : fallback;
   } catch {
-    return {};
+    return fallback;
   }
 }
 
 // What the page asks Pagefind for a query; tests/test_search.py calls it too.
 export async function find(query, filters = {}, newest = false) {
   const [pagefind, t2s] = await Promise.all([
-    import(new URL(form.dataset.pagefind, document.baseURI).href), query ? toSimplified() : {}]);
+    import(new URL(form.dataset.pagefind, document.baseURI).href), query ? fetchJson(form.dataset.t2s, {}) : {}]);
   await pagefind.options({
     baseUrl: new URL(form.dataset.siteRoot, window.location.href).pathname,
     ranking: { pageLength: 0.5 }, // long records lose less to short department pages
@@ -171,7 +171,7 @@ async function run() {
   list.replaceChildren();
   if (search.results.length === 0) {
     statusLine.textContent = "没有找到相关记录。可以换一个词，或减少筛选条件。";
-    if (query) suggest(query);
+    if (query) await suggest(query);
     return;
   }
   await showMore(search.results, 0, search.results.length);
