@@ -90,7 +90,7 @@ def test_search_quality(search):
 def test_query_words_in_the_browser_equal_python_ones(search_tab):
     rng = random.Random(12)
     samples = ["济南市城市管理局", "暖氣 不熱", "ＰＭ２．５超标", "12345热线", "槐", "㐀龥", "道德街街道",
-               "“门前三包”", "A 市 b", ""]
+               "“门前三包”", "A 市 b", "", "济南市" * 200]  # a pasted wall of text: 16 words at most
     samples += ["".join(rng.choice("槐荫区城管局暖气噪声 ab1,。濟") for _ in range(rng.randint(1, 12)))
                 for _ in range(200)]
     in_browser = search_tab.evaluate("""async (samples) => {
@@ -98,6 +98,7 @@ def test_query_words_in_the_browser_equal_python_ones(search_tab):
         return samples.map((s) => page.queryWords(s));
     }""", samples)
     assert in_browser == [" ".join(query_words(s)) for s in samples]
+    assert len(query_words("".join(chr(0x4E00 + i) for i in range(500)))) == 16
 
 
 def test_every_query_of_a_text_finds_it():

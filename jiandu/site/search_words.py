@@ -26,6 +26,7 @@ MARK = "9"
 HAN_RUN = re.compile(f"[{HAN}]+")
 PAIRS = re.compile(f"(?=([{HAN}]{{2}}))")  # every overlapping pair, found at C speed
 LATIN = re.compile(r"[0-9a-z]+")
+MAX_QUERY_WORDS = 16  # a pasted paragraph asks for at most this many index parts (search.js too)
 
 
 @cache
@@ -78,7 +79,7 @@ def query_words(text: str) -> list[str]:
             words.append(spell(part))
         else:
             words.extend(spell(part[i:i + 2]) for i in range(len(part) - 1))
-    return list(dict.fromkeys(words))
+    return list(dict.fromkeys(words))[:MAX_QUERY_WORDS]
 
 
 def spelled_characters(words) -> set[str]:
