@@ -14,6 +14,7 @@ const suggestions = document.getElementById("search-suggestions");
 const ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
 const FIRST = 0x3400;
 const HAN = /^[\u3400-\u9fff]+$/u;
+const MAX_WORDS = 16; // a pasted paragraph asks for at most this many index parts
 
 function spell(han) {
   let word = "9";
@@ -33,7 +34,7 @@ export function queryWords(text, toSimplified = {}) {
     else if (chars.length === 1) words.push(spell(part));
     else for (let i = 0; i + 1 < chars.length; i++) words.push(spell(chars[i] + chars[i + 1]));
   }
-  return [...new Set(words)].join(" ");
+  return [...new Set(words)].slice(0, MAX_WORDS).join(" ");
 }
 
 // ---- the form ---------------------------------------------------------------------------------
