@@ -29,7 +29,7 @@ import numpy as np
 
 from jiandu.core import routes
 from jiandu.site.search import SearchDoc
-from jiandu.site.search_words import spelled_characters, traditional_to_simplified
+from jiandu.site.search_words import han_characters, traditional_to_simplified
 
 PAGEFIND_VERSION = "1.5.2"  # the format written here; pyproject.toml pins the same release
 LANGUAGE = "zh-cn"
@@ -72,7 +72,7 @@ def write_search_index(docs: Iterable[SearchDoc], bundle: Path, places: list | N
                                       "wasm": None, "page_count": len(pages)}},
              "include_characters": []}
     (fresh / "pagefind-entry.json").write_text(json.dumps(entry, separators=(",", ":")), "utf-8")
-    t2s = traditional_to_simplified(spelled_characters(every_word))
+    t2s = traditional_to_simplified(han_characters(every_word))
     for route, data in ((routes.SEARCH_T2S, t2s), (routes.SEARCH_PLACES, places or [])):
         name = route.removeprefix(routes.PAGEFIND)
         (fresh / name).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
@@ -245,10 +245,6 @@ def _put_uint(out, at, major: int, value, size) -> None:
         out[where] = top | marker
         for k in range(width - 1):
             out[where + 1 + k] = (v >> (8 * (width - 2 - k))) & 0xFF
-
-
-def _cached(function):
-    return cache(function)  # one cache per index written, dropped with it
 
 
 def _trim_bounds(chunks: list[list[str]]) -> list[list[str]]:

@@ -178,7 +178,8 @@ class Weighing:
 
 def record_doc(record: Record, site: Site, status_of: Callable, lexicon: Lexicon) -> SearchDoc:
     depts = record_departments(record, site)
-    folded = normalize(" ".join([record.title, plain_text(record.body_html), *_record_extras(record)]))
+    body = plain_text(record.body_html)
+    folded = normalize(" ".join([record.title, body, *_record_extras(record)]))
     words, pairs = words_and_pairs(folded)
     weighing = Weighing(dict.fromkeys(words, TEXT))
     for group in lexicon.synonyms.found(folded, pairs):  # 讨薪 finds the entry that says 拖欠工资
@@ -189,7 +190,7 @@ def record_doc(record: Record, site: Site, status_of: Callable, lexicon: Lexicon
     for dept in lexicon.places.found(folded, pairs):  # districts and streets its text names
         weighing.raise_to(lexicon.name_words(dept), PLACE)
     weighing.add(record.title, TITLE)
-    summary = " ".join(plain_text(record.body_html).split())
+    summary = " ".join(body.split())
     meta = {
         "title": record.title,
         "kind": record.kind.short,

@@ -82,15 +82,11 @@ def query_words(text: str) -> list[str]:
     return list(dict.fromkeys(words))[:MAX_QUERY_WORDS]
 
 
-def spelled_characters(words) -> set[str]:
-    """The Han characters in spelled index words."""
-    size, chars = len(ALPHABET), set()
-    for word in words:
-        if word.startswith(MARK) and len(word) in (4, 7):
-            for i in range(1, len(word), 3):
-                a, b, c = (ALPHABET.index(x) for x in word[i:i + 3])
-                chars.add(chr(FIRST + (a * size + b) * size + c))
-    return chars
+def han_characters(words) -> set[str]:
+    """The Han characters of the index words that were spelled from Han text (a Latin word such as
+    "9abc" is left alone even where it reads like a spelling)."""
+    text_of = {word: han for han, word in _SPELLED.items()}
+    return {char for word in words for char in text_of.get(word, "")}
 
 
 def traditional_to_simplified(chars: set[str]) -> dict[str, str]:
