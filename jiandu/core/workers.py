@@ -17,6 +17,10 @@ _task: tuple[Callable, Sequence] | None = None
 
 
 def worker_count() -> int:
+    """Processes to spread work over; 1 in a daemonic process (the preview's background search),
+    which may not fork."""
+    if multiprocessing.current_process().daemon:
+        return 1
     return int(os.environ.get("JIANDU_WORKERS") or len(os.sched_getaffinity(0)))
 
 
@@ -39,12 +43,9 @@ def run_split(func: Callable, items: Sequence, progress=None, label: str = "") -
 
 def run_parts(func: Callable[[int, int], object], count: int, minimum: int = PARALLEL_MIN) -> list:
     """[func(start, end)] for contiguous parts of range(count), one part per worker, in order;
-    the parent takes the first. For work that gathers a part's results before sending them back.
-    A daemonic process (the preview's background search) may not fork: it does all parts itself."""
+    the parent takes the first. For work that gathers a part's results before sending them back."""
     global _task
     workers = min(worker_count(), max(1, count // minimum))
-    if multiprocessing.current_process().daemon:
-        workers = 1
     bounds = [count * k // workers for k in range(workers + 1)]
     if workers < 2:
         return [func(0, count)]
