@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 from jiandu.site.search_words import query_words
 from tests.support.project import CONF, PROJECT
 from tests.support.search_index import Bundle
+from tests.support.server import serving
 
 ANSWERS = yaml.safe_load((PROJECT / "tests" / "search_answers.yml").read_text(encoding="utf-8"))
 REPORT = PROJECT / "test-output" / "search-quality.json"
@@ -210,3 +211,17 @@ def test_pages_carry_no_indexing_markup(demo_site):
     """The index is built from the records; pages carry no hidden search text."""
     for path in [demo_site / "column/2016-001/index.html", demo_site / "departments/cgj/index.html"]:
         assert "data-pagefind" not in path.read_text(encoding="utf-8")
+
+
+def test_results_link_into_a_site_served_from_a_folder(demo_site, tmp_path, page):
+    """A bureau may publish the site under a folder of its own server: result links stay in it."""
+    (tmp_path / "jiandu").symlink_to(demo_site, target_is_directory=True)
+    with serving(tmp_path) as server:
+        page.goto(f"{server.url}/jiandu/search/?q=%E5%8D%A0%E9%81%93%E7%BB%8F%E8%90%A5")  # 占道经营
+        first = page.locator("#search-results li a").first
+        first.wait_for()
+        hrefs = page.locator("#search-results li a").evaluate_all("(links) => links.map((a) => a.href)")
+        assert hrefs and all(h.startswith(f"{server.url}/jiandu/") for h in hrefs), hrefs
+        first.click()
+        page.wait_for_load_state()
+        assert page.url.startswith(f"{server.url}/jiandu/") and page.locator("h1").count() == 1

@@ -56,6 +56,11 @@ function readQuery() {
   return { query, filters, newest };
 }
 
+// A page of the site, which may be served from a folder rather than the server's root.
+function siteUrl(path) {
+  return new URL(path, new URL(form.dataset.siteRoot, window.location.href)).href;
+}
+
 function fact(label, value) {
   const span = document.createElement("span");
   span.className = "jd-result__fact";
@@ -69,7 +74,7 @@ function resultItem(data) {
   const title = document.createElement("h2");
   title.className = "jd-result__title";
   const link = document.createElement("a");
-  link.href = data.url;
+  link.href = siteUrl(data.url.replace(/^\//, "")); // the index's URLs are from the site's root
   link.textContent = data.meta.title;
   title.append(link);
   const facts = document.createElement("p");
@@ -121,7 +126,7 @@ async function suggest(query) {
   for (const { place } of ranked) {
     const item = document.createElement("li");
     const link = document.createElement("a");
-    link.href = new URL(place.url, new URL(form.dataset.siteRoot, window.location.href)).href;
+    link.href = siteUrl(place.url);
     link.textContent = place.name;
     item.append(link);
     names.append(item);
