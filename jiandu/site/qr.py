@@ -20,7 +20,7 @@ ways module for module.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from html import escape
 
 import numpy as np
@@ -121,7 +121,7 @@ def _interleave(blocks: list[bytes]) -> bytes:
     return bytes(b[i] for i in range(longest) for b in blocks if i < len(b))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _ec_table(count: int) -> tuple[int, ...]:
     """For each factor, the generator polynomial times it, as one integer of `count` bytes."""
     exp, log, gen = consts.GALIOS_EXP, consts.GALIOS_LOG, consts.GEN_POLY[count]
@@ -138,7 +138,7 @@ def _remainder(block: bytes, table: tuple[int, ...], count: int) -> bytes:
     return r.to_bytes(count, "big")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _template(version: int) -> tuple[np.ndarray, np.ndarray]:
     """The code of all-zero data in this version (function patterns, format and version
     information, the mask over the data modules), and the flat index of each data module in the
