@@ -457,7 +457,8 @@ def scan_body(body: str, first_line: int, gs: GuardSettings, page: str = "") -> 
     """Findings in a Markdown body that starts at `first_line`, judged on its rendered page."""
     base = gs.page_address(page)
     seen = scan(render_body(body), HTML, gs, base)
-    written = scan(body, MARKDOWN, gs, base)
+    # The source is scanned only to place what the page shows: a clean page needs no second scan.
+    written = scan(body, MARKDOWN, gs, base) if seen else []
     lines = LineIndex(body, first_line)
     findings = []
     unplaced: list[tuple[Hit, int]] = []
