@@ -297,10 +297,17 @@ def test_start_lookaheads_change_no_match(text):
                 == [m.span() for m in reference.finditer(text)]), name
 
 
-@settings(max_examples=200, deadline=None)
-@given(text=HOSTILE)
+# Texts without some of the characters the quick tests in personal_data and text_urls look for.
+PLAIN = st.one_of(*(HOSTILE.map(lambda text, left_out=left_out: re.sub(left_out, "", text))
+                    for left_out in (r"[0-9]", r"[0-9@]", ":", r":|(?i:www)")))
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(HOSTILE, PLAIN))
 def test_personal_data_and_links_as_before(text):
+    """The former patterns, without the quick tests that pass over most texts, find the same."""
     reference = {name: re.compile(p, f) for name, (p, f) in REFERENCE_PATTERNS.items()}
+    reference |= {"NUMBER_OR_AT_RE": re.compile(""), "WWW_ANY_RE": re.compile("")}  # match always
     before = {}
     try:
         for name, rx in reference.items():

@@ -92,6 +92,9 @@ URL_RE = re.compile(r"(?=[hHfF])(?<![A-Za-z0-9+.-])(?:https?|ftps?):[/\\]{0,8}+"
 # A scheme followed by a non-ASCII host (an internationalised domain): checked as a link too.
 IDN_URL_RE = re.compile(r"(?=[hHfF])(?:https?|ftps?)://[^\s\"'<>()\[\]{},;:/?#\\]{1,63}+", re.IGNORECASE)
 ASCII_HOST_RE = re.compile(r"[a-z0-9.-]*\.[a-z]{2,}")  # fullmatch only: one start, linear
+# Cheap tests of whether any of the patterns above can match at all: what most short texts need.
+NUMBER_OR_AT_RE = re.compile(r"[0-9@]")
+WWW_ANY_RE = re.compile(r"www", re.IGNORECASE)
 WWW_RE = re.compile(r"(?=[wW])(?<![/\w.@-])www\.[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)++", re.IGNORECASE)
 SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
@@ -180,6 +183,8 @@ def ascii_host(text: str) -> str:
 
 def personal_data(text: str, service_numbers: frozenset[str]) -> list[tuple[int, int, str]]:
     """(start, end, kind) of each piece of personal data in folded `text`; URLs are not scanned."""
+    if not NUMBER_OR_AT_RE.search(text):
+        return []  # every pattern needs an ASCII digit, or '@' for an address
     text = URL_RE.sub(lambda m: " " * len(m.group()), text)
     found: list[tuple[int, int, str]] = []
     starts: list[int] = []  # of the matches taken, sorted; matches never overlap
@@ -306,6 +311,8 @@ def shown_host(host: str) -> str:
 
 def text_urls(text: str) -> list[tuple[int, int, str]]:
     """(start, end, url) of links written as text: a scheme, or a bare www. address."""
+    if ":" not in text and not WWW_ANY_RE.search(text):
+        return []  # a scheme ends with ':'
     found = [(m.start(), m.end(), m.group()) for m in URL_RE.finditer(text)]
     # A whole ASCII host followed by Chinese is a link and then prose (www.gov.cn身份证…); a host
     # cut short by non-ASCII letters (www.赌场.com) is an internationalised domain.
