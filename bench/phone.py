@@ -3,13 +3,13 @@
     python bench/phone.py SITE [QUERY ...]      # SITE: a built output folder
 
 The site is served as a real web server serves it: text, scripts, JSON and WebAssembly are
-gzip-compressed when the browser accepts gzip; files that are gzip already (Pagefind compresses
-its index chunks and its WebAssembly itself) go out as they are. Each query opens
+gzip-compressed when the browser accepts gzip; files that are gzip already (the search index's
+.jds files, and Pagefind's chunks before issue 12) go out as they are. Each query opens
 `search/?q=QUERY` in a fresh browser context (an empty cache), waits until ten results are listed
 in `#search-results` (or the search has finished with fewer), lets the network go quiet, and sums
 the bytes that came over the network: status line, headers and body as the server wrote them
-(compressed). The server counts them, not the browser: Chromium reports no size for the Pagefind
-worker's script, and the worker's own requests are invisible to the page's CDP session. Where
+(compressed). The server counts them, not the browser: Chromium reports no size for some responses
+(a worker's script; a worker's own requests are invisible to the page's CDP session). Where
 Chromium does report a body size, the run checks that it agrees.
 """
 
@@ -133,15 +133,15 @@ def _one_query(browser, base: str, query: str, sent: list[dict]) -> dict:
         seen = {_path(request.url): request.sizes()["responseBodySize"] for request in finished}
     finally:
         context.close()
-    # The server's count is the network's: Chromium reports no size for some responses (the
-    # Pagefind worker's script), and requests made inside the worker escape the page's CDP session.
+    # The server's count is the network's: Chromium reports no size for some responses (a worker's
+    # script), and requests made inside a worker escape the page's CDP session.
     page_bytes = sum(s["bytes"] for s in sent[:1])
     after = sent[1:]
     return {
         "query": query, "shown": shown, "status": status.strip(), "requests": len(sent),
         "page_bytes": page_bytes,
         "after_page_bytes": sum(s["bytes"] for s in after),
-        "pagefind_bytes": sum(s["bytes"] for s in after if s["path"].startswith("/pagefind/")),
+        "index_bytes": sum(s["bytes"] for s in after if s["path"].startswith(INDEX)),
         "total_bytes": sum(s["bytes"] for s in sent),
         "first": sent[0]["path"] if sent else None,
         "files": list(sent),
@@ -160,20 +160,21 @@ def kb(n: int) -> str:
     return f"{n / 1024:.1f}"
 
 
-PARTS = [("Pagefind code (js, wasm)", (".js", ".pagefind")), ("metadata", (".pf_meta", "entry.json")),
-         ("index chunks", (".pf_index",)), ("filters", (".pf_filter",)), ("fragments", (".pf_fragment",))]
+INDEX = "/search-index/"
+PARTS = [("search script", "/search.js"), ("index entry", INDEX + "entry.json"), ("word lists", "/w/"),
+         ("filters", "/f/"), ("results", "/r/")]
 
 
 def breakdown(row: dict) -> dict[str, int]:
-    """Pagefind's share of a query's bytes, by kind of file; "other" is the rest of pagefind/."""
-    files = [f for f in row["files"] if f["path"].startswith("/pagefind/")]
-    parts = {label: sum(f["bytes"] for f in files if f["path"].endswith(ends)) for label, ends in PARTS}
+    """A query's bytes after the page, by kind of file; "other" is the rest (CSS, images, …)."""
+    files = row["files"][1:]
+    parts = {label: sum(f["bytes"] for f in files if part in f["path"]) for label, part in PARTS}
     return {**parts, "other": sum(f["bytes"] for f in files) - sum(parts.values())}
 
 
 def report(rows: list[dict]) -> str:
     lines = ["| query | results shown | requests | page KB | after the page KB | total KB | "
-             + " | ".join(f"{label} KB" for label, _ in PARTS) + " | other in pagefind/ KB |",
+             + " | ".join(f"{label} KB" for label, _ in PARTS) + " | other after the page KB |",
              "|---|---|---|---|---|---|" + "---|" * (len(PARTS) + 1)]
     for r in rows:
         parts = " | ".join(kb(v) for v in breakdown(r).values())

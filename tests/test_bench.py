@@ -79,8 +79,8 @@ def test_search_time_comes_from_the_timed_step_or_a_stage_the_build_reports():
 def test_the_phone_server_compresses_as_a_web_server_does(tmp_path):
     script = "const x = 1;\n" * 500
     (tmp_path / "a.js").write_text(script, encoding="utf-8")
-    packed = gzip.compress(b"pagefind chunk " * 100)
-    (tmp_path / "chunk.pf_index").write_bytes(packed)
+    packed = gzip.compress(b"word list " * 100)
+    (tmp_path / "chunk.jds").write_bytes(packed)
     (tmp_path / "dir").mkdir()
     (tmp_path / "dir/index.html").write_text("<p>你好</p>", encoding="utf-8")
     with phone.serve(tmp_path) as (base, sent):
@@ -94,11 +94,11 @@ def test_the_phone_server_compresses_as_a_web_server_does(tmp_path):
         assert len(body) < len(script) / 10
         headers, body = get("a.js", accept="identity")
         assert headers["Content-Encoding"] is None and body.decode() == script
-        headers, body = get("chunk.pf_index")
+        headers, body = get("chunk.jds")
         assert headers["Content-Encoding"] is None and body == packed  # gzip already: as it is
         headers, body = get("dir/?q=x")
         assert gzip.decompress(body).decode() == "<p>你好</p>"
-    assert [s["path"] for s in sent] == ["/a.js", "/a.js", "/chunk.pf_index", "/dir/"]
+    assert [s["path"] for s in sent] == ["/a.js", "/a.js", "/chunk.jds", "/dir/"]
     assert [s["gzip"] for s in sent] == [True, False, False, True]
     assert all(s["bytes"] > s["body"] > 0 for s in sent)
 
@@ -128,7 +128,7 @@ def test_runner_measures_both_builds_a_preview_edit_and_a_phone_search(tmp_path)
     assert 0 < search_pss <= float(cells[6])  # the step's peak is within the build's
     written, findable = float(cells[-2]), float(cells[-1])
     assert 0 < written < findable  # the preview writes the pages, then the search bundle
-    assert (tmp_path / "corpus-60/out-jiandu/pagefind/pagefind-entry.json").is_file()
+    assert (tmp_path / "corpus-60/out-jiandu/search-index/entry.json").is_file()
 
     rows = _table(text, "| query |")
     assert [r[0] for r in rows] == phone.QUERIES
@@ -136,13 +136,13 @@ def test_runner_measures_both_builds_a_preview_edit_and_a_phone_search(tmp_path)
         assert int(shown) > 0 and int(requests) > 5, query
         assert 0 < float(page_kb) < float(total_kb) and 0 < float(after_kb) < float(total_kb)
         assert abs(float(page_kb) + float(after_kb) - float(total_kb)) <= 0.11
-        code, meta, index, filters, fragments, other = map(float, parts)
-        assert code > 0 and meta > 0 and index > 0 and fragments > 0, query
-        assert code + meta + index + filters + fragments + other <= float(after_kb) + 0.3
+        script, entry, words, filters, results, other = map(float, parts)
+        assert script > 0 and entry > 0 and words > 0 and results > 0 and other > 0, query
+        assert abs(script + entry + words + filters + results + other - float(after_kb)) <= 0.3
     for row in json.loads((tmp_path / "bench.json").read_text(encoding="utf-8"))["phone"]:
         assert row["first"] == "/search/" and row["disagree"] == [] and row["unseen_by_server"] == []
         paths = [f["path"] for f in row["files"]]
-        assert "/pagefind/pagefind.js" in paths and any(p.endswith(".pf_fragment") for p in paths)
+        assert "/search-index/entry.json" in paths and any("/search-index/" in p and "/r/" in p for p in paths)
         assert all(f["gzip"] for f in row["files"] if f["path"].endswith((".js", ".css", "/")))
 
 

@@ -137,8 +137,8 @@ def test_draft_truncated_in_the_middle_of_a_character(tree):
      " /theme/ 存放网站自身的文件（样式、搜索索引、开放数据），不能放跳转页；"),
     ("data/records/", "旧网址 data/records/ 位于网站保留的文件夹 /data/ 中。"
      " /data/ 存放网站自身的文件（样式、搜索索引、开放数据），不能放跳转页；"),
-    ("pagefind/", "旧网址 pagefind/ 位于网站保留的文件夹 /pagefind/ 中。"
-     " /pagefind/ 存放网站自身的文件（样式、搜索索引、开放数据），不能放跳转页；"),
+    ("search-index/x/", "旧网址 search-index/x/ 位于网站保留的文件夹 /search-index/ 中。"
+     " /search-index/ 存放网站自身的文件（样式、搜索索引、开放数据），不能放跳转页；"),
 ])
 def test_alias_may_not_collide_with_a_file_or_folder_of_the_site(tree, alias, message):
     entry(tree, ENTRY.replace("status:", f"aliases: [{alias}]\nstatus:"))

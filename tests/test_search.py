@@ -1,17 +1,19 @@
-"""Search on the built demo site, run in Chromium through the search page's own code and
-Pagefind's client, scored against the known-answer set tests/search_answers.yml (judged by
+"""Search on the built demo site, run in Chromium through the search page's own code, scored against the known-answer set tests/search_answers.yml (judged by
 reading the records), plus what the search page shows a citizen."""
 
 from __future__ import annotations
 
 import json
 import random
+import unicodedata
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 
-from jiandu.site.search_words import index_words, query_words
+from jiandu.site.search_words import query_words
 from tests.support.project import CONF, PROJECT
+from tests.support.search_index import Bundle
 
 ANSWERS = yaml.safe_load((PROJECT / "tests" / "search_answers.yml").read_text(encoding="utf-8"))
 REPORT = PROJECT / "test-output" / "search-quality.json"
@@ -36,7 +38,7 @@ def search_tab(browser, site_url):
 
 @pytest.fixture(scope="module")
 def search(search_tab):
-    """The search page's own find(): query words, Traditional folding, Pagefind."""
+    """The search page's own find(): query words, Traditional folding, the index."""
     def run(query: str, filters: dict | None = None, newest: bool = False) -> dict:
         return search_tab.evaluate(FIND, [query, filters or {}, newest, TOP])
     return run
@@ -97,20 +99,36 @@ def test_query_words_in_the_browser_equal_python_ones(search_tab):
         const page = await import(new URL('../theme/search.js', document.baseURI).href);
         return samples.map((s) => page.queryWords(s));
     }""", samples)
-    assert in_browser == [" ".join(query_words(s)) for s in samples]
+    assert in_browser == [query_words(s) for s in samples]
     assert len(query_words("".join(chr(0x4E00 + i) for i in range(500)))) == 16
 
 
-def test_every_query_of_a_text_finds_it():
-    rng = random.Random(3)
-    chars = "济南市槐荫区道德街暖气供热噪声违章建筑的了是一不 "  # Latin words match whole or by prefix
-    for _ in range(300):
-        text = "".join(rng.choice(chars) for _ in range(rng.randint(1, 40)))
-        start = rng.randrange(len(text))
-        typed = text[start:start + rng.randint(1, 8)]
-        words = set(index_words(text))
-        for word in query_words(typed):  # a single character matches as a prefix
-            assert any(w.startswith(word) for w in words), (text, typed, word)
+def test_the_page_finds_what_the_tests_reader_finds(search_tab, demo_site):
+    """The browser's search against a second implementation (tests/support/search_index.py):
+    the same pages in the same order, and the same scores, for queries of every kind."""
+    bundle = Bundle(demo_site / "search-index")
+    rng = random.Random(4)
+    queries = [a["query"] for a in ANSWERS] + ["水", "质", "12345", "没有这个词", "市中区 供暖"]
+    texts = [m.get_text(" ") for m in (BeautifulSoup((demo_site / f"column/2016-{n:03d}/index.html")
+                                                     .read_text("utf-8"), "html.parser").main for n in (1, 7))]
+    queries += [t[i:i + rng.randint(1, 6)] for t in texts for i in rng.sample(range(len(t) - 6), 20)]
+    filters = [{}, {"kind": "专栏"}, {"department": "济南市城市管理局", "year": "2016"}]
+    cases = [[q, rng.choice(filters)] for q in queries]
+    in_browser = search_tab.evaluate("""async (cases) => {
+        const page = await import(new URL('../theme/search.js', document.baseURI).href);
+        const out = [];
+        for (const [query, filters] of cases) {
+            const found = await page.find(query, filters);
+            out.push(found.results.map((r) => [r.page, r.score]));
+        }
+        return out;
+    }""", cases)
+    t2s = bundle.entry["t2s"]
+    for (query, chosen), found in zip(cases, in_browser, strict=True):
+        folded = "".join(t2s.get(ch, ch) for ch in unicodedata.normalize("NFKC", query).lower())
+        expected = bundle.search(query_words(folded), chosen)
+        assert [tuple(r) for r in found] == expected, (query, chosen)
+    assert sum(1 for found in in_browser if found) > len(cases) / 2
 
 
 def test_traditional_query_finds_what_simplified_finds(search):
@@ -171,18 +189,21 @@ def test_search_bundle_is_byte_identical_across_builds(demo_site, tmp_path):
 
     again = tmp_path / "again"
     build(CONF, again)
-    first, second = demo_site / "pagefind", again / "pagefind"
+    first, second = demo_site / "search-index", again / "search-index"
     names = sorted(p.relative_to(first).as_posix() for p in first.rglob("*") if p.is_file())
     assert names == sorted(p.relative_to(second).as_posix() for p in second.rglob("*") if p.is_file())
-    assert any(n.startswith("filter/") for n in names) and any(n.startswith("index/") for n in names)
+    assert any("/f/" in n for n in names) and any("/w/" in n for n in names)
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
-def test_only_pagefind_client_and_index_are_published(demo_site):
-    files = {p.name for p in (demo_site / "pagefind").iterdir() if p.is_file()}
-    assert {"pagefind.js", "pagefind-entry.json", "wasm.unknown.pagefind", "t2s.json"} <= files
-    assert not [f for f in files if "-ui" in f]
+def test_the_index_is_an_entry_and_one_folder_named_by_its_content(demo_site):
+    folder = demo_site / "search-index"
+    bundle = Bundle(folder)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(["entry.json", bundle.entry["id"]])
+    assert sorted(p.name for p in (folder / bundle.entry["id"]).iterdir()) == ["f", "places.jds", "r", "w"]
+    assert bundle.entry["pages"] == len(list((folder / bundle.entry["id"] / "r").iterdir()))
+    assert not (demo_site / "pagefind").exists()
 
 
 def test_pages_carry_no_indexing_markup(demo_site):

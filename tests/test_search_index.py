@@ -1,206 +1,190 @@
-"""The search bundle writer against Pagefind itself: the same pages, indexed once by the pinned
-Pagefind binary from HTML and once by build/search_index.py, decode to the same index."""
+"""The search index writer (build/search_index.py), read back by the tests' own reader
+(tests/support/search_index.py): every posting where a query looks for it, scores equal to
+Pagefind's BM25 worked out here independently, and a bundle that is replaced whole."""
 
 from __future__ import annotations
 
-import gzip
 import json
+import math
 import random
-import subprocess
-from pathlib import Path
+import zlib
 
-import cbor2
+import pytest
 
-from jiandu.build.search_index import (
-    DEFAULT_UNIT,
-    HEADER,
-    PAGEFIND_VERSION,
-    _rounded_count,
-    pagefind_binary,
-    write_search_index,
-)
+from jiandu.build.search_index import write_search_index
 from jiandu.site.search import SearchDoc
+from jiandu.site.search_words import index_words, query_words
+from tests.support.search_index import Bundle, base36, read_lists, unpack
 
-VOCABULARY = [a + b + "x" for a in "abcdefghij" for b in "klmnop"]  # letters only: Pagefind splits digits off
-WEIGHTS = [24, 12, 48, 120, 240]  # Pagefind's units: 24 is data-pagefind-weight 1
+WEIGHTS = [25, 12, 48, 120, 240]  # 24 is weight 1; 25 is the text's
+TEXT = "济南市槐荫区道德街暖气供热噪声违章建筑的了是一不ab12 "
 
 
-def sample_docs(count: int = 45, weights: list[int] = WEIGHTS) -> list[SearchDoc]:
-    rng = random.Random(7)
+def sample_docs(count: int = 45, seed: int = 7, alphabet: str = TEXT) -> list[SearchDoc]:
+    rng = random.Random(seed)
     docs = []
     for n in range(count):
-        words = {w: rng.choice(weights) for w in rng.sample(VOCABULARY, rng.randint(1, 25))}
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40)))
+        words = {w: rng.choice(WEIGHTS) for w in index_words(text)} or {"x": 25}
         filters = {"kind": [rng.choice(["问政", "专栏"])], "year": [str(rng.randint(2012, 2016))]}
-        docs.append(SearchDoc(f"p{n:02d}/", words, {"title": f"T{n}"}, filters))
+        docs.append(SearchDoc(f"p{n:02d}/", words, {"title": f"T{n}", "text": text}, filters))
     return docs
 
 
-def as_html(doc: SearchDoc) -> str:
-    words = "".join(f'<div data-pagefind-weight="{w / 24}">{word}</div>' for word, w in doc.words.items())
-    filters = "".join(f'<span data-pagefind-filter="{k}:{v}"></span>'
-                      for k, values in doc.filters.items() for v in values)
-    return f'<html lang="zh-cn"><body>{words}{filters}</body></html>'
+def expected_postings(docs: list[SearchDoc]) -> dict[str, dict[int, int]]:
+    """word -> page -> weight: each word of a page, and each Han pair's first character with
+    the highest weight of the pairs it starts."""
+    postings: dict[str, dict[int, int]] = {}
+    for page, doc in enumerate(docs):
+        for word, weight in doc.words.items():
+            forms = [word] + ([word[:4]] if len(word) == 7 and word.startswith("9") else [])
+            for form in forms:
+                pages = postings.setdefault(form, {})
+                pages[page] = max(pages.get(page, 0), weight)
+    return postings
 
 
-def decode(bundle: Path) -> dict:
-    """The bundle as plain data keyed by URL, independent of page numbering and file names."""
-    def read(path: Path):
-        raw = gzip.decompress(path.read_bytes())
-        assert raw.startswith(HEADER)
-        return raw[len(HEADER):]
-
-    entry = json.loads((bundle / "pagefind-entry.json").read_text())
-    (language, info), = entry["languages"].items()
-    meta = cbor2.loads(read(bundle / f"pagefind.{info['hash']}.pf_meta"))
-    urls = [json.loads(read(bundle / "fragment" / f"{h}.pf_fragment"))["url"] for h, _ in meta[1]]
-    words = {}
-    for low, high, chunk in meta[2]:
-        for word, pages, _variants in cbor2.loads(read(bundle / "index" / f"{chunk}.pf_index"))[0]:
-            page, postings = 0, []
-            for step, locs, _meta_locs in pages:
-                page += step  # page numbers are stored as steps from the previous one
-                if locs:
-                    postings.append((urls[page], located(locs)))
-            assert low <= word[:len(low)] and word[:len(high)] <= high, (word, low, high)
-            if postings:  # Pagefind also indexes meta values; the writer does not
-                words[word] = sorted(postings)
-    positions = {}
-    for postings in words.values():
-        for url, pairs in postings:
-            positions.setdefault(url, []).extend(p for _, p in pairs)
-    filters = {}
-    for _name, chunk in meta[3]:
-        filter_name, values = cbor2.loads(read(bundle / "filter" / f"{chunk}.pf_filter"))
-        filters[filter_name] = {v: sorted(urls[p] for p in pages) for v, pages in values}
-    return {"version": meta[0], "language": language, "page_count": info["page_count"],
-            "word_counts": dict(zip(urls, (c for _, c in meta[1]), strict=True)), "words": words,
-            "filters": filters, "sorts": {name: [urls[p] for p in pages] for name, pages in meta[4]},
-            "weights": {w: [(u, tuple(wt for wt, _ in pairs)) for u, pairs in ps] for w, ps in words.items()},
-            "positions": {u: sorted(p) for u, p in positions.items()}}
+def pagefind_score(weight: int, length: int, average: float, pages: int, containing: int) -> float:
+    """Pagefind 1.5's BM25 for one exact word (pagefind_web/src/search.rs), term saturation 1.4,
+    page length 0.5, term similarity 1.0."""
+    k1, b = 1.4, 0.5
+    bonus = math.exp(math.exp(-0.5 * 1 / 4) * 1.0) / math.exp(1.0)
+    x = weight / 24 * bonus
+    idf = math.log((pages - containing + 0.5) / (containing + 0.5) + 1)
+    return idf * (k1 + 1) * x / (k1 * (1 - b + b * length / average) + x)
 
 
-def located(locs: list[int]) -> tuple:
-    """(weight, position) pairs: a negative number sets the weight of the positions after it;
-    before any, the weight is the client's default."""
-    weight, pairs = DEFAULT_UNIT, []
-    for loc in locs:
-        if loc < 0:
-            weight = -loc - 1
-        else:
-            pairs.append((weight, loc))
-    return tuple(pairs)
+def rounded(count: int) -> int:
+    step = max(1, 1 << (count.bit_length() - 3)) if count > 8 else 1
+    return max(1, round(count / step) * step)
 
 
-def test_writer_matches_the_pagefind_binary(tmp_path):
-    docs = sample_docs()
-    site = tmp_path / "site"
-    for doc in docs:
-        (site / doc.url).mkdir(parents=True)
-        (site / doc.url / "index.html").write_text(as_html(doc), encoding="utf-8")
-    subprocess.run([str(pagefind_binary()), "--site", str(site), "--silent"], check=True, timeout=120)
-    write_search_index(docs, tmp_path / "written")
-    by_pagefind, written = decode(site / "pagefind"), decode(tmp_path / "written")
-    assert written["version"] == by_pagefind["version"] == PAGEFIND_VERSION
-    # the same words on the same pages with the same weights; positions are the writer's own
-    # (commonest words first), a different order of the same distinct positions on each page
-    assert written["weights"] == by_pagefind["weights"]
-    assert len(written["words"]) > 50
-    assert written["positions"] == by_pagefind["positions"]
-    assert all(p == list(range(len(p))) for p in written["positions"].values())
-    assert written["word_counts"] == {u: _rounded_count(c) for u, c in by_pagefind["word_counts"].items()}
-    assert written["filters"] == by_pagefind["filters"]
-    assert written["sorts"] == by_pagefind["sorts"] == {}  # newest first is the page order
-    assert written["page_count"] == by_pagefind["page_count"] == len(docs)
+def every_list(bundle: Bundle) -> dict[str, tuple[list[int], list[int]]]:
+    lists = {}
+    for file in sorted((bundle.folder / bundle.entry["id"] / "w").iterdir()):
+        number = int(file.stem, 36)
+        for word, postings in read_lists(unpack(file.read_bytes())).items():
+            assert zlib.crc32(word.encode()) & (bundle.entry["buckets"] - 1) == number, word
+            assert word not in lists, f"{word} in two files"
+            lists[word] = postings
+    return lists
 
 
-def test_many_chunks_cover_every_word_once(tmp_path, monkeypatch):
+@pytest.mark.parametrize("bucket_postings", [4000, 7])
+def test_every_posting_is_where_a_query_looks_with_pagefinds_score(tmp_path, monkeypatch, bucket_postings):
     import jiandu.build.search_index as writer
 
-    monkeypatch.setattr(writer, "CHUNK_POSTINGS", 20)
-    monkeypatch.setattr(writer, "CHUNKS_PER_BATCH", 3)  # encoded in several batches
+    monkeypatch.setattr(writer, "BUCKET_POSTINGS", bucket_postings)
     docs = sample_docs(60)
     write_search_index(docs, tmp_path / "bundle")
-    decoded = decode(tmp_path / "bundle")  # asserts each word lies inside its chunk's bounds
-    assert len(list((tmp_path / "bundle" / "index").iterdir())) > 10
-    expected, pages_of = {}, {}
-    for doc in docs:
-        for word, weight in doc.words.items():
-            expected.setdefault(word, []).append(("/" + doc.url, (weight,)))
-            pages_of[word] = pages_of.get(word, 0) + 1
-    assert decoded["weights"] == {w: sorted(p) for w, p in expected.items()}
-    for doc in docs:  # positions: 0, 1, … on each page, the words on most pages first
-        by_position = sorted((p, w) for w, postings in decoded["words"].items()
-                             for url, pairs in postings if url == "/" + doc.url for _, p in pairs)
-        assert [p for p, _ in by_position] == list(range(len(doc.words)))
-        counts = [pages_of[w] for _, w in by_position]
-        assert counts == sorted(counts, reverse=True)
+    bundle = Bundle(tmp_path / "bundle")
+    entry = bundle.entry
+    assert entry["pages"] == 60
+    assert (entry["buckets"] > 8) == (bucket_postings == 7)
+    lists = every_list(bundle)
+    expected = expected_postings(docs)
+    assert sorted(lists) == sorted(expected)
+    lengths = [rounded(len(d.words)) for d in docs]
+    average = sum(lengths) / len(lengths)
+    for word, pages in expected.items():
+        got_pages, got_scores = lists[word]
+        assert got_pages == sorted(pages), word
+        for page, q in zip(got_pages, got_scores, strict=True):
+            score = pagefind_score(pages[page], lengths[page], average, len(docs), len(pages))
+            assert q == min(255, round(math.log1p(score) * 64)), (word, page)
+    table = entry["scores"]
+    assert table == sorted(table) and table[0] == 0 and len(table) == 256
+
+
+def test_a_query_finds_every_page_holding_it_best_first(tmp_path):
+    """Any piece of a page's Han text finds it (Latin words and numbers match whole: below)."""
+    docs = sample_docs(80, seed=3, alphabet=TEXT.replace("ab12", ""))
+    write_search_index(docs, tmp_path / "bundle")
+    bundle = Bundle(tmp_path / "bundle")
+    rng = random.Random(5)
+    for _ in range(200):
+        text = docs[rng.randrange(len(docs))].meta["text"]
+        start = rng.randrange(len(text))
+        typed = text[start:start + rng.randint(1, 8)]
+        words = query_words(typed)
+        if not words:
+            continue
+        found = bundle.search(words)
+        holding = {p for p, d in enumerate(docs) if set(words) <= {w for w in expected_postings([d])}}
+        assert {p for p, _ in found} == holding, typed
+        assert holding, typed  # the text it was cut from holds it
+        scores = [s for _, s in found]
+        assert scores == sorted(scores, reverse=True)
+
+
+def test_latin_words_and_numbers_match_whole(tmp_path):
+    docs = [SearchDoc("a/", {w: 25 for w in index_words("12345热线 PM2.5")}, {}, {}),
+            SearchDoc("b/", {w: 25 for w in index_words("热线 12")}, {}, {})]
+    write_search_index(docs, tmp_path / "bundle")
+    bundle = Bundle(tmp_path / "bundle")
+    assert [p for p, _ in bundle.search(query_words("12345"))] == [0]
+    assert [p for p, _ in bundle.search(query_words("ｐｍ２"))] == [0]  # full-width, upper case
+    assert [p for p, _ in bundle.search(query_words("12"))] == [1]
+    assert bundle.search(query_words("1234")) == []
+
+
+def test_filters_list_the_pages_of_each_value(tmp_path):
+    docs = sample_docs(50)
+    write_search_index(docs, tmp_path / "bundle")
+    bundle = Bundle(tmp_path / "bundle")
+    for name in ("kind", "year"):
+        lists = read_lists(bundle.file(f"f/{name}.jds"))
+        for value, (pages, scores) in lists.items():
+            assert scores is None
+            assert pages == [p for p, d in enumerate(docs) if value in d.filters[name]]
+    assert {p for p, _ in bundle.search([], {"kind": "专栏", "year": "2014"})} == {
+        p for p, d in enumerate(docs) if d.filters["kind"] == ["专栏"] and d.filters["year"] == ["2014"]}
+
+
+def test_results_and_places_read_back(tmp_path):
+    docs = sample_docs(40)
+    places = [{"name": "济南市槐荫区人民政府", "url": "departments/hyq/", "names": ["槐荫区", "槐荫"]}]
+    write_search_index(docs, tmp_path / "bundle", places)
+    bundle = Bundle(tmp_path / "bundle")
+    for page in (0, 17, 39):
+        assert bundle.result(page) == {"url": "/" + docs[page].url, "meta": docs[page].meta}
+    assert json.loads(bundle.file("places.jds")) == places
+    assert (bundle.folder / bundle.entry["id"] / "r" / f"{base36(39)}.jds").is_file()
 
 
 def test_rewriting_replaces_the_bundle_whole(tmp_path):
-    bundle = tmp_path / "pagefind"
-    write_search_index(sample_docs(30), bundle)
-    write_search_index(sample_docs(10), bundle)
-    assert decode(bundle)["page_count"] == 10
-    assert len(list((bundle / "fragment").iterdir())) == 10  # nothing left of the first index
-    assert len(list(bundle.glob("pagefind.*.pf_meta"))) == 1
-    assert [p.name for p in tmp_path.iterdir()] == ["pagefind"]  # no staging folder left behind
+    folder = tmp_path / "search-index"
+    write_search_index(sample_docs(30), folder)
+    first_id = Bundle(folder).entry["id"]
+    write_search_index(sample_docs(10), folder)
+    bundle = Bundle(folder)
+    assert bundle.entry["pages"] == 10 and bundle.entry["id"] != first_id
+    assert sorted(p.name for p in folder.iterdir()) == sorted(["entry.json", bundle.entry["id"]])
+    assert len(list((folder / bundle.entry["id"] / "r").iterdir())) == 10  # nothing left of the first
+    assert [p.name for p in tmp_path.iterdir()] == ["search-index"]  # no staging folder left behind
 
 
-def test_a_failing_pagefind_leaves_the_published_folder_as_it_was(tmp_path, monkeypatch):
-    import io
-
-    from jiandu.build import search_index
-    from jiandu.commands.build import build_or_report
-    from jiandu.commands.testing import FIXTURE, FIXTURE_SETTINGS
-    from tests.support.project import CONF, PROJECT
-
-    output = tmp_path / "output"
-    output.mkdir()
-    (output / "index.html").write_text("the site as published")
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")
-    search_index.client_folder.cache_clear()
-    out = io.StringIO()
-    try:
-        code = build_or_report(CONF, output, PROJECT / FIXTURE, out=out,
-                               **{**FIXTURE_SETTINGS, "JIANDU_SEARCH": True})
-    finally:
-        search_index.client_folder.cache_clear()
-    assert code == 1
-    assert "运行 Pagefind 失败" in out.getvalue() and "它保持原样" in out.getvalue()
-    assert [p.name for p in output.iterdir()] == ["index.html"]
-    assert (output / "index.html").read_text() == "the site as published"
+def test_the_bundle_is_named_by_its_content(tmp_path):
+    write_search_index(sample_docs(30), tmp_path / "a")
+    write_search_index(sample_docs(30), tmp_path / "b")
+    write_search_index(sample_docs(30, seed=8), tmp_path / "c")
+    ids = [Bundle(tmp_path / n).entry["id"] for n in "abc"]
+    assert ids[0] == ids[1] != ids[2]
+    a, b = tmp_path / "a", tmp_path / "b"
+    files = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    assert all((a / f).read_bytes() == (b / f).read_bytes() for f in files)
 
 
-def test_pagefind_scores_a_posting_without_weight_as_weight_one(tmp_path, browser):
-    """The writer leaves out the weight of weight-1 postings; Pagefind's client must score them
-    exactly as it scores the same postings written with the weight."""
-    from jiandu.build import search_index
-    from tests.support.server import serving
+def test_a_failing_index_leaves_the_published_folder_as_it_was(tmp_path):
+    folder = tmp_path / "search-index"
+    write_search_index(sample_docs(20), folder)
+    before = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
-    docs = sample_docs(30, [DEFAULT_UNIT, DEFAULT_UNIT, *WEIGHTS])
-    write_search_index(docs, tmp_path / "short" / "pagefind")
-    original = search_index.DEFAULT_UNIT
-    search_index.DEFAULT_UNIT = -1  # no posting is left without its weight
-    try:
-        write_search_index(docs, tmp_path / "full" / "pagefind")
-    finally:
-        search_index.DEFAULT_UNIT = original
-    assert (sum(p.stat().st_size for p in (tmp_path / "short").rglob("*.pf_index"))
-            < sum(p.stat().st_size for p in (tmp_path / "full").rglob("*.pf_index")))
-    scores = {}
-    with serving(tmp_path) as server:
-        for name in ("short", "full"):
-            (tmp_path / name / "index.html").write_text('<html lang="zh-cn"><body></body></html>')
-            tab = browser.new_page()
-            tab.goto(f"{server.url}/{name}/")
-            scores[name] = tab.evaluate("""async (words) => {
-                const pagefind = await import('./pagefind/pagefind.js');
-                const out = [];
-                for (const word of words) {
-                    const found = await pagefind.search(word);
-                    out.push(found.results.map((r) => [r.id, Math.round(r.score * 1e6)]));
-                }
-                return out;
-            }""", VOCABULARY[:20])
-            tab.close()
-    assert any(scores["short"]) and scores["short"] == scores["full"]
+    def broken():
+        yield from sample_docs(5)
+        raise RuntimeError("a document could not be read")
+
+    with pytest.raises(RuntimeError):
+        write_search_index(broken(), folder)
+    assert {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before

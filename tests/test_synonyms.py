@@ -162,14 +162,14 @@ def test_the_preview_reads_synonyms_again_when_they_change(tree, tmp_path):
     save(synonyms, "- [夜市, 夜间集市]\n")
     live = preview(tree, tmp_path / "live")
     live.build()
-    bundle = tree_bytes(tmp_path / "live" / "pagefind")
+    bundle = tree_bytes(tmp_path / "live" / "search-index")
     assert not holds(docs_of(live.site)["column/2016-001/"], "晨市")
 
     save(synonyms, "- [夜市, 夜间集市]\n- [早市, 晨市]\n")
     assert live.update().written == []  # no page shows synonyms: only the index is written again
     assert live.tree.synonyms == (("夜市", "夜间集市"), ("早市", "晨市"))
     assert holds(docs_of(live.site)["column/2016-001/"], "晨市")
-    assert tree_bytes(tmp_path / "live" / "pagefind") != bundle  # the index was written again
+    assert tree_bytes(tmp_path / "live" / "search-index") != bundle  # the index was written again
     clean = preview(tree, tmp_path / "clean")
     clean.build()
     assert tree_bytes(tmp_path / "live") == tree_bytes(tmp_path / "clean")

@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 
 from jiandu.build.render import css_bundle, make_env, render_output, shared_context
-from jiandu.build.search_index import SearchIndexError, client_folder, write_search_index
+from jiandu.build.search_index import SearchIndexError, write_search_index
 from jiandu.content.model import Site
 from jiandu.content.tree import ContentTree
 from jiandu.core import routes
@@ -120,7 +120,7 @@ class Pipeline:
         if self.settings.search:
             started = time.monotonic()
             status_of = partial(effective_status, as_of=site.as_of)
-            write_search_index(search_docs(site, status_of), self.output / routes.PAGEFIND,
+            write_search_index(search_docs(site, status_of), self.output / routes.SEARCH_INDEX,
                                search_places(site))
             if report:
                 print(f"搜索索引已更新，用时 {time.monotonic() - started:.3f} 秒", flush=True)
@@ -130,7 +130,6 @@ class Pipeline:
         self.wait_for_search(cancel=True)  # a newer save supersedes a bundle still being written
         if not self.settings.search:
             return
-        client_folder()  # a missing Pagefind is reported here, before the fork
         self.search_process = multiprocessing.get_context("fork").Process(
             target=self._search_child, args=(site, report), daemon=True)
         self.search_process.start()

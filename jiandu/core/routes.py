@@ -31,10 +31,8 @@ ROBOTS = "robots.txt"
 MANIFEST = "manifest.json"
 ASSETS = "theme/"
 CSS_BUNDLE = ASSETS + "jiandu.css"
-PAGEFIND = "pagefind/"
-PAGEFIND_SCRIPT = PAGEFIND + "pagefind.js"
-SEARCH_T2S = PAGEFIND + "t2s.json"  # Traditional -> Simplified, for typed queries
-SEARCH_PLACES = PAGEFIND + "places.json"  # names the search page suggests when nothing is found
+SEARCH_INDEX = "search-index/"  # the search page's index (build/search_index.py)
+SEARCH_ENTRY = SEARCH_INDEX + "entry.json"  # read first by every search; the rest is under its id
 
 INDEX = "index.html"
 FEED = "feed.atom"

@@ -123,7 +123,7 @@ class Inspection:
 @dataclass
 class BuiltPage:
     path: str  # output path, e.g. "column/2016-001/index.html"
-    plan: Page | None  # None for files the plan does not know (e.g. Pagefind's)
+    plan: Page | None  # None for files the plan does not know (e.g. the search index's)
     title: str
     meta: dict[str, str]  # name or property -> content
     canonical: str | None
@@ -159,7 +159,7 @@ def read_page(output: Path, path: str, plan: Page | None) -> BuiltPage:
 
 def read_pages(output: Path, plan: dict[str, Page]) -> dict[str, BuiltPage]:
     files = sorted(p.relative_to(output).as_posix() for p in output.rglob("*.html"))
-    return {f: read_page(output, f, plan.get(f)) for f in files if not f.startswith(routes.PAGEFIND)}
+    return {f: read_page(output, f, plan.get(f)) for f in files if not f.startswith(routes.SEARCH_INDEX)}
 
 
 # ---- where things are written ----------------------------------------------------------------

@@ -304,7 +304,7 @@ def _redirect_pages(site: Site) -> list[Page]:
 
 # Folders written outside the page plan (CSS bundle and scripts, search bundle) or kept for open
 # data: no old address may be put inside them.
-RESERVED_FOLDERS = (routes.ASSETS, routes.PAGEFIND, routes.DATA)
+RESERVED_FOLDERS = (routes.ASSETS, routes.SEARCH_INDEX, routes.DATA)
 
 
 def _check_redirects_collide_with_nothing(site: Site, pages: list[Output], redirects: list[Page]) -> None:

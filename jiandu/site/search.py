@@ -24,10 +24,11 @@ TAG = re.compile(r"<[^>]+>")
 HAN_PAIR = re.compile(f"[{HAN}]{{2}}")
 SUMMARY_LENGTH = 70
 
-# How much a word counts where it stands, in Pagefind's stored units (24 = data-pagefind-weight 1).
+# How much a word counts where it stands, in units where 24 is weight 1 (Pagefind's, whose BM25
+# ranking build/search_index.py works out).
 UNIT = 24
 NAME, TITLE, DEPARTMENT, RELATED = 10 * UNIT, 5 * UNIT, 2 * UNIT, UNIT // 2
-TEXT = 25  # Pagefind's client assumes 25 where a posting gives no weight: the bulk of words need none
+TEXT = 25  # the bulk of words: what the ranking was tuned with (Pagefind's default weight)
 PLACE = 5 * UNIT  # the district a record happened in: 槐荫区 means its records
 PART_NAME = 7 * UNIT  # the names of a district's departments and streets: a bare 城管 means the city's
 TOP_LEVELS = (Level.CITY, Level.DISTRICT)
@@ -39,7 +40,7 @@ class SearchDoc:
     """One page as the index holds it."""
 
     url: str
-    words: dict[str, int]  # word -> weight, in Pagefind's units (UNIT = weight 1)
+    words: dict[str, int]  # word -> weight (UNIT = weight 1)
     meta: dict[str, str]  # what a result shows: title, kind, date, departments, status, summary
     filters: dict[str, list[str]]
 
@@ -79,7 +80,7 @@ def record_departments(record: Record, site: Site) -> list[Department]:
 
 
 def record_filters(record: Record, site: Site, status_of) -> dict[str, list[str]]:
-    """Pagefind filters of a record page: kind, department (full names), year, status."""
+    """Search filters of a record page: kind, department (full names), year, status."""
     return {
         "kind": [record.kind.short],
         "department": [d.name for d in record_departments(record, site)],

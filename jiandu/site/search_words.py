@@ -4,13 +4,13 @@ Chinese is written without spaces, and no two segmenters agree where its words e
 dictionary cuts 济南市/交通运输/局 while the browser's `Intl.Segmenter` cuts 济南/市/交通/运输局,
 so a page is not found by the name it carries. Both sides therefore cut Han text into overlapping
 character pairs (bigrams: 交通 通运 运输 输局), the one cut that needs no dictionary and cannot
-disagree. A query matches a page when the page holds all of the query's pairs.
+disagree. A query matches a page when the page holds all of the query's pairs; a query of one
+character looks up that character, which the index holds for every pair it starts
+(build/search_index.py) and for the last character of each run.
 
-Pagefind's client still runs its own word segmenter over the query, which would split a pair
-such as 通运 again. So each Han character is spelled as three ASCII letters or digits, and a word
-starts with the digit 9 (a digit followed by letters is one word to ICU): 交通 -> "9xxxyyy". The
-same spelling is done in theme/js/search.js; tests/test_search.py checks that the two agree.
-A single typed character is a prefix of every pair it starts, and Pagefind matches prefixes.
+Each Han character is spelled as three ASCII letters or digits after the digit 9 (交通 ->
+"9xxxyyy"): the words are plain ASCII on both sides, as long as their UTF-8. The same spelling is
+done in theme/js/search.js; tests/test_search.py checks that the two agree.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def words_and_pairs(folded: str) -> tuple[list[str], set[str]]:
 
 
 def query_words(text: str) -> list[str]:
-    """The words a typed query searches for: what theme/js/search.js sends to Pagefind."""
+    """The words a typed query searches for, as theme/js/search.js works them out."""
     words: list[str] = []
     for match in re.finditer(f"[{HAN}]+|[0-9a-z]+", normalize(text)):
         part = match.group()

@@ -1,4 +1,4 @@
-// The search page: reads the form's query string, asks Pagefind, lists the results.
+// The search page: reads the form's query string, searches the site's index, lists the results.
 // Everything else on the site works without JavaScript; this page says so in <noscript>.
 const FILTERS = ["kind", "department", "year", "status"];
 const PAGE = 10; // results fetched and shown at a time
@@ -34,7 +34,7 @@ export function queryWords(text, toSimplified = {}) {
     else if (chars.length === 1) words.push(spell(part));
     else for (let i = 0; i + 1 < chars.length; i++) words.push(spell(chars[i] + chars[i + 1]));
   }
-  return [...new Set(words)].slice(0, MAX_WORDS).join(" ");
+  return [...new Set(words)].slice(0, MAX_WORDS);
 }
 
 // ---- the form ---------------------------------------------------------------------------------
@@ -108,7 +108,7 @@ function closeness(query, name) {
 }
 
 async function suggest(query) {
-  const places = await fetchJson(form.dataset.places, []); // only when nothing was found
+  const places = await readJson("places.jds").catch(() => []); // only when nothing was found
   const ranked = places
     .map((place) => ({ place, score: Math.max(...place.names.map((n) => closeness(query, n))) }))
     .filter((r) => r.score > 0.3)
@@ -130,41 +130,130 @@ async function suggest(query) {
   suggestions.hidden = false;
 }
 
-async function fetchJson(url, fallback) {
-  try {
-    const response = await fetch(new URL(url, document.baseURI));
-    return response.ok ? await response.json() : fallback;
-  } catch {
-    return fallback;
-  }
+// ---- the index: written by jiandu/build/search_index.py, which describes its files ------------
+let entryRead;
+const fileReads = new Map();
+
+function entry() {
+  entryRead ??= fetch(new URL(form.dataset.index, document.baseURI), { cache: "no-cache" }).then((r) => {
+    if (!r.ok) throw new Error(`search index: ${r.status}`);
+    return r.json();
+  });
+  return entryRead;
 }
 
-// What the page asks Pagefind for a query; tests/test_search.py calls it too.
-export async function find(query, filters = {}, newest = false) {
-  const [pagefind, t2s] = await Promise.all([
-    import(new URL(form.dataset.pagefind, document.baseURI).href), query ? fetchJson(form.dataset.t2s, {}) : {}]);
-  await pagefind.options({
-    baseUrl: new URL(form.dataset.siteRoot, window.location.href).pathname,
-    ranking: { pageLength: 0.5 }, // long records lose less to short department pages
-    noWorker: true, // search in the page: a phone downloads one script less
-  });
-  const found = await pagefind.search(queryWords(query, t2s) || null, { filters });
-  if (newest) found.results = newestFirst(found.results);
+// A file of the index, unpacked (a server may have unpacked it already).
+function readFile(name) {
+  if (!fileReads.has(name)) {
+    fileReads.set(name, entry().then(async ({ id }) => {
+      const response = await fetch(new URL(`${id}/${name}`, new URL(form.dataset.index, document.baseURI)));
+      if (!response.ok) throw new Error(`search index: ${response.status}`);
+      const data = new Uint8Array(await response.arrayBuffer());
+      if (data[0] !== 0x1f || data[1] !== 0x8b) return data;
+      const unpacked = new Blob([data]).stream().pipeThrough(new DecompressionStream("gzip"));
+      return new Uint8Array(await new Response(unpacked).arrayBuffer());
+    }));
+  }
+  return fileReads.get(name);
+}
+
+async function readJson(name) {
+  return JSON.parse(new TextDecoder().decode(await readFile(name)));
+}
+
+// One list of a list file: its page numbers, and its score bytes if the file has them.
+function readList(data, wanted) {
+  let at = 0;
+  const varint = () => {
+    let value = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = data[at++];
+      value += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return value;
+    }
+  };
+  const scored = varint() === 1;
+  const decoder = new TextDecoder();
+  let body = 0;
+  let found = null;
+  for (let lists = varint(); lists > 0; lists--) {
+    const size = varint();
+    const key = decoder.decode(data.subarray(at, at + size));
+    at += size;
+    const pages = varint();
+    const bytes = varint();
+    if (key === wanted) found = { start: body, pages };
+    body += bytes + (scored ? pages : 0);
+  }
+  if (!found) return null;
+  at += found.start;
+  const pages = new Array(found.pages);
+  for (let i = 0, page = 0; i < found.pages; i++) pages[i] = page += varint();
+  return { pages, scores: scored ? data.subarray(at, at + found.pages) : null };
+}
+
+const CRC = Array.from({ length: 256 }, (_, n) => {
+  for (let k = 0; k < 8; k++) n = n & 1 ? 0xedb88320 ^ (n >>> 1) : n >>> 1;
+  return n >>> 0;
+});
+
+function crc32(text) {
+  let crc = 0xffffffff;
+  for (const byte of new TextEncoder().encode(text)) crc = CRC[(crc ^ byte) & 0xff] ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+async function wordPages(word, { buckets, scores }) {
+  const list = readList(await readFile(`w/${(crc32(word) & (buckets - 1)).toString(36)}.jds`), word);
+  return list && new Map(list.pages.map((page, i) => [page, scores[list.scores[i]]]));
+}
+
+async function filterPages(name, value) {
+  return new Set(readList(await readFile(`f/${name}.jds`), value)?.pages ?? []);
+}
+
+// Pages that hold every query word and match every filter, with the sum of their word scores.
+async function matches(words, filters, index) {
+  const [lists, chosen] = await Promise.all([
+    Promise.all(words.map((word) => wordPages(word, index))),
+    Promise.all(Object.entries(filters).map(([name, value]) => filterPages(name, value)))]);
+  if (lists.some((list) => !list)) return new Map(); // a word no page holds
+  let found = null;
+  for (const list of lists.sort((a, b) => a.size - b.size)) {
+    found = found ? new Map([...found].filter(([page]) => list.has(page))
+      .map(([page, score]) => [page, score + list.get(page)])) : list;
+  }
+  found ??= new Map([...(chosen.shift() ?? [])].map((page) => [page, 0]));
+  for (const pages of chosen) found = new Map([...found].filter(([page]) => pages.has(page)));
   return found;
 }
 
-// The index lists records oldest first, then departments; a result's id starts with its
-// position in base 36 (jiandu/build/search_index.py). Newest first lists records only.
-function newestFirst(results) {
+// What the page finds for a query; tests/test_search.py calls it too. Best first, newer first
+// among equals; with `newest`, records only, newest first (the index lists records oldest first,
+// then departments).
+export async function find(query, filters = {}, newest = false) {
+  const index = await entry();
+  const words = queryWords(query, index.t2s);
+  const found = [...(await matches(words, filters, index))];
   const records = Number(form.dataset.records);
-  const page = (r) => parseInt(r.id.slice(0, -1), 36);
-  return results.filter((r) => page(r) < records).sort((a, b) => page(b) - page(a));
+  const results = newest || words.length === 0
+    ? found.filter(([page]) => !newest || page < records).sort((a, b) => b[0] - a[0])
+    : found.sort((a, b) => b[1] - a[1] || b[0] - a[0]);
+  return {
+    results: results.map(([page, score]) => ({
+      id: page.toString(36), page, score, data: () => readJson(`r/${page.toString(36)}.jds`),
+    })),
+  };
 }
 
 async function run() {
   const { query, filters, newest } = readQuery();
   if (!query && Object.keys(filters).length === 0) {
     statusLine.textContent = "请输入搜索词或选择筛选条件。";
+    return;
+  }
+  if (!("DecompressionStream" in window)) {
+    statusLine.textContent = "您的浏览器版本较旧，无法使用站内搜索。请从部门名录、往期目录、问题类别或办理状态查找记录。";
     return;
   }
   statusLine.textContent = "正在搜索……";
