@@ -1,5 +1,6 @@
 """The live preview's one-edit rebuild gives byte for byte what a clean full build gives."""
 
+import dataclasses
 import os
 import shutil
 from pathlib import Path
@@ -142,3 +143,46 @@ def test_a_new_hop_rewrites_the_pages_and_feeds_that_show_the_trail(tree, tmp_pa
             "departments/sh-zhzf/feed.atom", "departments/fgj/index.html", "data/hops.json",
             "departments/by/bounced/index.html"} <= written
     assert "departments/jtj/feed.atom" not in written and "column/2016-001/index.html" not in written
+
+
+def test_the_preview_never_writes_while_a_build_holds_the_output(tree, tmp_path):
+    """`invoke serve` and `invoke build` share one lock per output folder: a save made while a
+    build writes the folder is reported and left out, and the next save is written."""
+    from jiandu.commands.serve import Preview
+    from jiandu.core import staging
+
+    output, lines = tmp_path / "output", []
+    preview = Preview(CONF, output, root=tree, out=lines.append, JIANDU_AS_OF=FIXTURE_AS_OF,
+                      JIANDU_SEARCH=True)
+    preview.rebuild_all()
+    before = tree_bytes(output)
+    saved = tree / "content/column/2016-002.md"
+    EDITS["title"](tree / "content")
+    with staging.hold(staging.output_lock(output)):  # what a running build holds
+        preview.on_change({saved}, saved.stat().st_mtime)
+        assert tree_bytes(output) == before
+    assert lines[-1].startswith(f"另一个生成正在写入 {output}：进程 {os.getpid()}（"), lines
+    assert lines[-1].endswith("本次修改未写入预览；请等它结束后再保存一次。")
+    edit(saved, "夜市整治再回头", "夜市整治又回头")
+    preview.on_change({saved}, saved.stat().st_mtime)
+    assert lines[-1].startswith("已更新 ")
+    assert "夜市整治又回头" in (output / "column/2016-002/index.html").read_text(encoding="utf-8")
+    preview.pipeline.wait_for_search()
+
+
+def test_the_previews_search_writer_waits_for_the_output_lock(tree, tmp_path):
+    from jiandu.core import staging
+    from tests.support.search_index import Bundle
+
+    live = pipeline(tree, tmp_path / "live")
+    live.settings = dataclasses.replace(live.settings, search=True)
+    live.build()
+    first = Bundle(tmp_path / "live" / "search-index").entry["id"]
+    EDITS["title"](tree / "content")
+    with staging.hold(staging.output_lock(tmp_path / "live")):
+        live.update(search_later=True)
+        live.search_process.join(timeout=2)
+        assert live.search_process.is_alive()  # waiting for the lock, nothing written
+        assert Bundle(tmp_path / "live" / "search-index").entry["id"] == first
+    live.wait_for_search()
+    assert Bundle(tmp_path / "live" / "search-index").entry["id"] != first

@@ -1,9 +1,11 @@
-"""Progress output: plain lines for pipes and CI, nothing for small jobs."""
+"""Progress output: plain lines for pipes and CI, nothing for small jobs; and work split over processes."""
 
 import io
+import multiprocessing
+import os
 
 from jiandu.build.progress import SHOW_MIN, PlainProgress, console_progress
-from jiandu.core.workers import run_split
+from jiandu.core.workers import run_parts, run_split
 
 
 def test_small_jobs_report_nothing():
@@ -29,3 +31,28 @@ def test_work_split_over_processes_keeps_order(monkeypatch):
     monkeypatch.setenv("JIANDU_WORKERS", "2")
     items = list(range(700))
     assert run_split(lambda x: (x, x * x), items) == [(x, x * x) for x in items]
+
+
+def test_parts_cover_the_range_in_order_each_in_its_own_process(monkeypatch):
+    monkeypatch.setenv("JIANDU_WORKERS", "2")
+    parts = run_parts(lambda start, end: (start, end, os.getpid()), 1000)
+    assert [(s, e) for s, e, _ in parts] == [(0, 500), (500, 1000)]
+    assert parts[0][2] == os.getpid() != parts[1][2]
+    assert [(s, e) for s, e, _ in run_parts(lambda s, e: (s, e, 0), 150)] == [(0, 150)]  # too few to fork
+
+
+def test_a_daemonic_process_does_all_the_work_itself(monkeypatch):
+    """The preview's background search runs in a daemonic process, which may not fork."""
+    monkeypatch.setenv("JIANDU_WORKERS", "2")
+    queue = multiprocessing.get_context("fork").Queue()
+    child = multiprocessing.get_context("fork").Process(target=_in_daemon, args=(queue,), daemon=True)
+    child.start()
+    child.join(timeout=60)
+    assert child.exitcode == 0
+    parts, squares = queue.get(timeout=5)
+    assert parts == [(0, 1000)] and squares == [x * x for x in range(700)]
+
+
+def _in_daemon(queue):
+    queue.put(([(s, e) for s, e in run_parts(lambda s, e: (s, e), 1000)],
+               run_split(lambda x: x * x, list(range(700)))))

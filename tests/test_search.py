@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 import unicodedata
 
 import pytest
@@ -14,6 +15,7 @@ from bs4 import BeautifulSoup
 from jiandu.site.search_words import query_words
 from tests.support.project import CONF, PROJECT
 from tests.support.search_index import Bundle
+from tests.support.server import serving
 
 ANSWERS = yaml.safe_load((PROJECT / "tests" / "search_answers.yml").read_text(encoding="utf-8"))
 REPORT = PROJECT / "test-output" / "search-quality.json"
@@ -210,3 +212,41 @@ def test_pages_carry_no_indexing_markup(demo_site):
     """The index is built from the records; pages carry no hidden search text."""
     for path in [demo_site / "column/2016-001/index.html", demo_site / "departments/cgj/index.html"]:
         assert "data-pagefind" not in path.read_text(encoding="utf-8")
+
+
+def test_results_link_into_a_site_served_from_a_folder(demo_site, tmp_path, page):
+    """A bureau may publish the site under a folder of its own server: result links stay in it."""
+    (tmp_path / "jiandu").symlink_to(demo_site, target_is_directory=True)
+    with serving(tmp_path) as server:
+        page.goto(f"{server.url}/jiandu/search/?q=%E5%8D%A0%E9%81%93%E7%BB%8F%E8%90%A5")  # 占道经营
+        first = page.locator("#search-results li a").first
+        first.wait_for()
+        hrefs = page.locator("#search-results li a").evaluate_all("(links) => links.map((a) => a.href)")
+        assert hrefs and all(h.startswith(f"{server.url}/jiandu/") for h in hrefs), hrefs
+        first.click()
+        page.wait_for_load_state()
+        assert page.url.startswith(f"{server.url}/jiandu/") and page.locator("h1").count() == 1
+
+
+def test_a_search_open_while_the_site_is_published_again_searches_the_new_index(demo_site, tmp_path, page):
+    """The index's files move to a new folder on each publication: a page that still holds the
+    old one searches again instead of failing."""
+    site = tmp_path / "site"
+    shutil.copytree(demo_site, site)
+    with serving(site) as server:
+        page.goto(f"{server.url}/search/?kind=%E4%B8%93%E6%A0%8F")  # 专栏: more than ten results
+        page.locator("#search-results li").nth(9).wait_for()
+        total = page.inner_text("#search-status")
+        entry_file = site / "search-index" / "entry.json"
+        entry = json.loads(entry_file.read_text("utf-8"))
+        (site / "search-index" / entry["id"]).rename(site / "search-index" / "republished")
+        entry_file.write_text(json.dumps({**entry, "id": "republished"}), "utf-8")
+        page.evaluate("document.getElementById('search-results').firstElementChild.dataset.old = 'yes'")
+        page.click("#search-more")  # its results are in the old folder, gone now: searched again
+        page.wait_for_function("!document.querySelector('#search-results li[data-old]')")
+        page.locator("#search-results li").nth(9).wait_for()
+        assert page.inner_text("#search-status") == total
+        page.click("#search-more")
+        page.locator("#search-results li").nth(19).wait_for()
+        urls = page.locator("#search-results li a").evaluate_all("(links) => links.map((a) => a.href)")
+        assert len(urls) == len(set(urls)) == 20

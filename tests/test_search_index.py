@@ -8,6 +8,7 @@ import json
 import math
 import random
 import zlib
+from collections.abc import Sequence
 
 import pytest
 
@@ -176,15 +177,47 @@ def test_the_bundle_is_named_by_its_content(tmp_path):
     assert all((a / f).read_bytes() == (b / f).read_bytes() for f in files)
 
 
+def test_one_process_and_two_write_the_same_bytes(tmp_path, monkeypatch):
+    import jiandu.build.search_index as writer
+    import jiandu.site.search_words as search_words
+
+    class Lazy(Sequence):  # words worked out where the page is asked for, as site/search.py does
+        def __init__(self, docs):
+            self.docs = docs
+
+        def __len__(self):
+            return len(self.docs)
+
+        def __getitem__(self, page):
+            doc = self.docs[page]
+            text = doc.meta["text"] + ("龙发" if page >= len(self) / 2 else "")  # only in the second part
+            return SearchDoc(doc.url, {w: 25 for w in index_words(text)}, doc.meta, doc.filters)
+
+    docs = Lazy(sample_docs(900, seed=11))  # enough for two parts (core/workers.py PARALLEL_MIN)
+    monkeypatch.setattr(writer, "BUCKET_POSTINGS", 10)  # and word lists written in two parts
+    for workers in ("2", "1"):
+        search_words._SPELLED.clear()  # nothing spelled in this process before the parts start
+        monkeypatch.setenv("JIANDU_WORKERS", workers)
+        write_search_index(docs, tmp_path / ("one" if workers == "1" else "two"))
+    one, two = tmp_path / "one", tmp_path / "two"
+    files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
+    assert all((one / f).read_bytes() == (two / f).read_bytes() for f in files)
+    assert Bundle(two).entry["pages"] == 900 and Bundle(two).entry["buckets"] >= 1024
+    assert {"龍", "發"} <= Bundle(two).entry["t2s"].keys()
+
+
 def test_a_failing_index_leaves_the_published_folder_as_it_was(tmp_path):
     folder = tmp_path / "search-index"
     write_search_index(sample_docs(20), folder)
     before = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
-    def broken():
-        yield from sample_docs(5)
-        raise RuntimeError("a document could not be read")
+    class Broken(list):
+        def __getitem__(self, page):
+            if page == 3:
+                raise RuntimeError("a document could not be read")
+            return super().__getitem__(page)
 
     with pytest.raises(RuntimeError):
-        write_search_index(broken(), folder)
+        write_search_index(Broken(sample_docs(5)), folder)
     assert {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before

@@ -11,10 +11,12 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from jiandu.core import routes
 from jiandu.core.settings import Settings
+from jiandu.core.workers import run_split
 
 MANIFEST = routes.MANIFEST
 FORMAT = "jiandu-manifest/1"
@@ -65,11 +67,18 @@ def site_files(root: Path) -> list[str]:
     return sorted(found)
 
 
+def entries(root: Path, paths: list[str]) -> list[FileEntry]:
+    """Each file's hash and size, read on every core."""
+    return run_split(partial(_entry, root), paths)
+
+
+def _entry(root: Path, rel: str) -> FileEntry:
+    return FileEntry(rel, file_sha256(root / rel), (root / rel).stat().st_size)
+
+
 def scan(root: Path, site_url: str = "") -> Manifest:
     """The manifest of the files under `root`, leaving out a manifest.json at the top."""
-    entries = tuple(FileEntry(rel, file_sha256(root / rel), (root / rel).stat().st_size)
-                    for rel in site_files(root) if rel != MANIFEST)
-    return Manifest(site_url, entries)
+    return Manifest(site_url, tuple(entries(root, [rel for rel in site_files(root) if rel != MANIFEST])))
 
 
 def render(manifest: Manifest) -> bytes:
@@ -152,8 +161,7 @@ def planned_files(site: Path) -> dict[str, FileEntry]:
 
 def tree_files(root: Path) -> dict[str, FileEntry]:
     """Every file under `root` with its hash and size, manifest.json included."""
-    return {rel: FileEntry(rel, file_sha256(root / rel), (root / rel).stat().st_size)
-            for rel in site_files(root)}
+    return {entry.path: entry for entry in entries(root, site_files(root))}
 
 
 def compare(planned: dict[str, FileEntry], found: dict[str, FileEntry]) -> Mismatch:

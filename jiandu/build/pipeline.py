@@ -17,12 +17,14 @@ from jiandu.build.render import css_bundle, make_env, render_output, shared_cont
 from jiandu.build.search_index import SearchIndexError, write_search_index
 from jiandu.content.model import Site
 from jiandu.content.tree import ContentTree
-from jiandu.core import routes
+from jiandu.core import routes, staging
 from jiandu.core.settings import Settings
 from jiandu.core.workers import run_split
 from jiandu.site.indexes import Indexes, build_indexes, effective_status
 from jiandu.site.pages import Output, site_pages
 from jiandu.site.search import search_docs, search_places
+
+SEARCH_LOCK_WAIT = 60  # seconds the preview's search writer waits for the output's lock
 
 
 @dataclass
@@ -135,9 +137,11 @@ class Pipeline:
         self.search_process.start()
 
     def _search_child(self, site: Site, report: bool) -> None:
+        """Writes the bundle holding the output's lock, once the update that started it let go."""
         try:
-            self._write_search(site, report)
-        except SearchIndexError as err:
+            with staging.hold(staging.output_lock(self.output), wait=SEARCH_LOCK_WAIT):
+                self._write_search(site, report)
+        except (SearchIndexError, staging.LockHeld) as err:
             print(err, file=sys.stderr, flush=True)
             sys.exit(1)
 

@@ -28,13 +28,16 @@ import math
 import shutil
 import zlib
 from array import array
-from collections.abc import Iterable
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
 from itertools import count
 from pathlib import Path
 
 import numpy as np
 
 from jiandu.core import routes
+from jiandu.core.workers import run_parts
 from jiandu.site.search import SearchDoc
 from jiandu.site.search_words import MARK, han_characters, traditional_to_simplified
 
@@ -53,30 +56,46 @@ class SearchIndexError(RuntimeError):
     pass
 
 
-def write_search_index(docs: Iterable[SearchDoc], bundle: Path, places: list | None = None) -> None:
+def write_search_index(docs: Sequence[SearchDoc], bundle: Path, places: list | None = None) -> None:
     """Write the whole index into a new folder, then put it in place of `bundle`. The documents
-    are read once and not kept: each leaves its result file and its postings. `places` are the
-    names the search page suggests when nothing is found (site/search.py's search_places)."""
+    are worked out in parts, one per core, and not kept: each leaves its result file and its
+    postings. `places` are the names the search page suggests when nothing is found
+    (site/search.py's search_places)."""
     fresh = bundle.with_name(bundle.name + ".new")
     shutil.rmtree(fresh, ignore_errors=True)
     files = Files(fresh / "bundle")
-    words, filters = Postings(), {}
-    for page, doc in enumerate(docs):
-        files.write(f"r/{_base36(page)}.jds", _json({"url": "/" + doc.url, "meta": doc.meta}))
-        words.add(page, doc.words)
-        for name, values in doc.filters.items():
-            for value in dict.fromkeys(values):
-                filters.setdefault(name, {}).setdefault(value, []).append(page)
+    words, filters, characters = Postings(), {}, set()
+    for part, part_filters, written in run_parts(partial(_gather, docs, files), len(docs)):
+        words.extend(part)
+        files.written += written
+        characters |= part.characters
+        for name, lists in part_filters.items():
+            for value, pages in lists.items():
+                filters.setdefault(name, {}).setdefault(value, []).extend(pages)
     buckets = words.write(files)
     for name, lists in sorted(filters.items()):
-        files.write(f"f/{name}.jds", _list_file(sorted(lists.items())))
-    files.write("places.jds", _json(places or []))
+        files.add(f"f/{name}.jds", _list_file(sorted(lists.items())))
+    files.add("places.jds", _json(places or []))
     bundle_id = files.finish()
     entry = {"format": FORMAT, "id": bundle_id, "pages": words.pages, "buckets": buckets,
-             "scores": SCORE_TABLE, "t2s": traditional_to_simplified(han_characters(words.ids))}
+             "scores": SCORE_TABLE, "t2s": traditional_to_simplified(characters)}
     (fresh / routes.SEARCH_ENTRY.removeprefix(routes.SEARCH_INDEX)).write_text(
         json.dumps(entry, ensure_ascii=False, separators=(",", ":")), "utf-8")
     _replace(bundle, fresh)
+
+
+def _gather(docs: Sequence[SearchDoc], files: Files, start: int, end: int):
+    """Pages start..end: their result files written, their postings and filters gathered."""
+    words, filters, written = Postings(), {}, []
+    for page in range(start, end):
+        doc = docs[page]
+        written.append(files.write(f"r/{_base36(page)}.jds", _json({"url": "/" + doc.url, "meta": doc.meta})))
+        words.add(doc.words)
+        for name, values in doc.filters.items():
+            for value in dict.fromkeys(values):
+                filters.setdefault(name, {}).setdefault(value, []).append(page)
+    words.characters = han_characters(words.ids)  # known to the process that spelled them
+    return words, filters, written
 
 
 class Files:
@@ -84,17 +103,20 @@ class Files:
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self.digest = hashlib.sha1()
+        self.written: list[tuple[str, str]] = []  # (name, SHA-1 of the content), from every process
         for sub in ("w", "f", "r"):
             (folder / sub).mkdir(parents=True)
 
-    def write(self, name: str, data: bytes) -> None:
-        self.digest.update(f"{name}\0{len(data)}\0".encode())
-        self.digest.update(data)
+    def write(self, name: str, data: bytes) -> tuple[str, str]:
         (self.folder / name).write_bytes(gzip.compress(data, compresslevel=6, mtime=0))
+        return name, hashlib.sha1(data).hexdigest()
+
+    def add(self, name: str, data: bytes) -> None:
+        self.written.append(self.write(name, data))
 
     def finish(self) -> str:
-        bundle_id = self.digest.hexdigest()[:12]
+        listing = "".join(f"{name} {digest}\n" for name, digest in sorted(self.written))
+        bundle_id = hashlib.sha1(listing.encode()).hexdigest()[:12]
         self.folder.rename(self.folder.with_name(bundle_id))
         return bundle_id
 
@@ -140,6 +162,7 @@ class Postings:
     pairs start with it (a query of one character looks it up)."""
 
     def __init__(self):
+        self.characters: set[str] = set()  # the Han characters of the words
         self.ids: dict[str, int] = {}
         self.next_id = count()  # ids need not be dense; one per posting keeps this at C speed
         self.word_ids, self.units, self.lengths = array("I"), array("H"), array("I")
@@ -148,30 +171,41 @@ class Postings:
     def pages(self) -> int:
         return len(self.lengths)
 
-    def add(self, page: int, words: dict[str, int]) -> None:
+    def add(self, words: dict[str, int]) -> None:
+        """The next page's words."""
         self.word_ids.extend(map(self.ids.setdefault, words, self.next_id))
         self.units.extend(words.values())
         self.lengths.append(len(words))
 
+    def extend(self, other: Postings) -> None:
+        """The pages of `other`, after this one's."""
+        ids = np.zeros(max(other.ids.values(), default=-1) + 1, dtype=np.uint32)
+        for word, i in other.ids.items():
+            ids[i] = self.ids.setdefault(word, next(self.next_id))
+        self.word_ids.extend(array("I", ids[np.frombuffer(other.word_ids, dtype=np.uint32)].tobytes()))
+        self.units.extend(other.units)
+        self.lengths.extend(other.lengths)
+
+    def __getstate__(self):
+        return self.characters, self.ids, self.word_ids, self.units, self.lengths
+
+    def __setstate__(self, state):
+        self.characters, self.ids, self.word_ids, self.units, self.lengths = state
+        self.next_id = count(max(self.ids.values(), default=-1) + 1)
+
     def write(self, files: Files) -> int:
         """Score every posting and write the word-list files; returns how many there are."""
-        words, buckets, word, page, units = self._sorted_postings()
+        words, word_buckets, word, page, units = self._sorted_postings()
+        buckets = _bucket_count(len(self.word_ids))  # as _sorted_postings ordered the words
         scores = _scores(word, page, units, np.frombuffer(self.lengths, dtype=np.uint32), len(words))
         new_word = np.r_[True, word[1:] != word[:-1]]
         steps = page.copy()
         steps[~new_word] -= page[np.flatnonzero(~new_word) - 1]
         data, ends = _varints(steps)
-        data, scores, byte_at = data.tobytes(), scores.tobytes(), np.r_[0, ends].tolist()
-        starts = np.flatnonzero(new_word)
-        bounds = np.r_[starts, len(word)].tolist()
-        by_bucket: dict[int, list] = {}
-        for k, w in enumerate(word[starts].tolist()):
-            first, end = bounds[k], bounds[k + 1]
-            key = words[w]
-            by_bucket.setdefault(bucket_of(key, buckets), []).append(
-                (key, end - first, data[byte_at[first]:byte_at[end]], scores[first:end]))
-        for number in range(buckets):
-            files.write(f"w/{_base36(number)}.jds", _encoded_lists(by_bucket.get(number, []), scored=True))
+        lists = WordLists(words, np.r_[np.flatnonzero(new_word), len(word)].tolist(), data.tobytes(),
+                          np.r_[0, ends].tolist(), scores.tobytes(),
+                          np.searchsorted(word_buckets, np.arange(buckets + 1)).tolist())
+        files.written += [entry for part in run_parts(partial(lists.write, files), buckets) for entry in part]
         return buckets
 
     def _sorted_postings(self):
@@ -180,9 +214,9 @@ class Postings:
         character is added as a word of its own, with the highest weight of the pairs it starts."""
         first_of = {w: _first_character(w) for w in self.ids}
         first_chars = set(first_of.values()) - {None}
-        total = len(self.word_ids) + len(first_chars)  # about; sets the bucket count
-        buckets = 1 << max(0, math.ceil(math.log2(max(1, total / BUCKET_POSTINGS))))
-        words = sorted(self.ids.keys() | first_chars, key=lambda w: (bucket_of(w, buckets), w))
+        buckets = _bucket_count(len(self.word_ids))
+        by_bucket = sorted((bucket_of(w, buckets), w) for w in self.ids.keys() | first_chars)
+        words = [w for _, w in by_bucket]
         rank_of = {w: i for i, w in enumerate(words)}
         size = max(self.ids.values(), default=-1) + 1
         rank, first_char = np.zeros(size, np.uint64), np.full(size, -1, np.int64)
@@ -206,7 +240,38 @@ class Postings:
         word = (key >> np.uint64(40)).astype(np.uint32)
         page = ((key >> np.uint64(16)) & np.uint64(0xFFFFFF)).astype(np.uint32)
         units = (0xFFFF - (key & np.uint64(0xFFFF))).astype(np.uint16)
-        return words, buckets, word, page, units
+        return words, np.array([b for b, _ in by_bucket], dtype=np.int64), word, page, units
+
+
+def _bucket_count(postings: int) -> int:
+    """Word-list files for about this many postings: a power of two (theme/js/search.js masks)."""
+    return 1 << max(0, math.ceil(math.log2(max(1, postings / BUCKET_POSTINGS))))
+
+
+@dataclass(frozen=True)
+class WordLists:
+    """Every word's encoded list, in file order: word k's postings are bounds[k]..bounds[k + 1],
+    posting i's page steps are steps[step_at[i]:step_at[i + 1]] and its score scores[i]; file b
+    holds words first_word[b]..first_word[b + 1]."""
+
+    words: list[str]
+    bounds: list[int]
+    steps: bytes
+    step_at: list[int]
+    scores: bytes
+    first_word: list[int]
+
+    def write(self, files: Files, start: int, end: int) -> list[tuple[str, str]]:
+        """Write files start..end."""
+        written = []
+        for number in range(start, end):
+            lists = []
+            for k in range(self.first_word[number], self.first_word[number + 1]):
+                first, last = self.bounds[k], self.bounds[k + 1]
+                lists.append((self.words[k], last - first, self.steps[self.step_at[first]:self.step_at[last]],
+                              self.scores[first:last]))
+            written.append(files.write(f"w/{_base36(number)}.jds", _encoded_lists(lists, scored=True)))
+        return written
 
 
 def _first_character(word: str) -> str | None:

@@ -63,7 +63,7 @@ def build(conf: Path, output: Path, root: Path | None = None, **overrides) -> No
     one atomic step: a failed or killed build leaves `output` as it was, and no reader ever finds
     it missing or half written. Raises LockHeld while another build writes the same `output`."""
     output = output.resolve()
-    with staging.hold(output_lock(output)):
+    with staging.hold(staging.output_lock(output)):
         staging.remove_leftovers(output.parent, f".{output.name}.", ".new")
         fresh = staging.fresh_dir(output.parent, f".{output.name}.", ".new")
         try:
@@ -72,10 +72,6 @@ def build(conf: Path, output: Path, root: Path | None = None, **overrides) -> No
             staging.reached("build:swapped")
         finally:
             staging.remove(fresh)  # the failed build, or the previous tree after the swap
-
-
-def output_lock(output: Path) -> Path:
-    return output.parent / f".{output.name}.lock"
 
 
 def _build_into(conf: Path, fresh: Path, root: Path | None, overrides: dict) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from jiandu.build.pipeline import Pipeline
 from jiandu.commands.build import build_or_report, read_pelican_settings
+from jiandu.core import staging
 from jiandu.core.problems import ContentError
 from jiandu.core.settings import jiandu_settings
 
@@ -42,10 +43,16 @@ class Preview:
         if self.pipeline is None or any(content not in p.parents for p in paths):
             self.rebuild_all()
             return
+        self.pipeline.wait_for_search(cancel=True)  # it would wait for the lock taken below
         try:
-            update = self.pipeline.update(search_later=True)
+            with staging.hold(staging.output_lock(self.output)):
+                update = self.pipeline.update(search_later=True)
         except ContentError as err:
             self.out(err.problems.report())
+            return
+        except staging.LockHeld as err:
+            self.out(f"另一个生成正在写入 {self.output}：{err.holder}。本次修改未写入预览；"
+                     "请等它结束后再保存一次。")
             return
         self._touch_marker()
         self.out(f"已更新 {len(update.written)} 个文件，删除 {len(update.removed)} 个；"

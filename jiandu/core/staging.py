@@ -64,12 +64,33 @@ def describe_owner(record: str) -> str:
         return "另一个进程（尚未写明身份）"
 
 
+def output_lock(output: Path) -> Path:
+    """The lock that whoever writes the site folder `output` holds: a build, the live preview."""
+    return output.parent / f".{output.name}.lock"
+
+
+_HELD: set[int] = set()  # descriptors of the locks this process holds
+
+
+def _forget_held_locks() -> None:
+    """In a forked child: close the inherited descriptors of the parent's locks. Sharing them
+    would keep the parent's lock alive after the parent lets go, and the child could never take
+    the same lock itself (the preview's search writer does)."""
+    for fd in _HELD:
+        os.close(fd)
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_forget_held_locks)
+
+
 @contextmanager
 def hold(path: Path, wait: float = 0.0) -> Iterator[None]:
     """Hold the lock at `path` for the block; raise LockHeld if another process holds it for
     longer than `wait` seconds."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    _HELD.add(fd)
     try:
         _acquire(fd, path, wait)
         os.ftruncate(fd, 0)
@@ -77,9 +98,12 @@ def hold(path: Path, wait: float = 0.0) -> Iterator[None]:
         try:
             yield
         finally:
-            os.ftruncate(fd, 0)
+            if fd in _HELD:  # not in a forked child, where the number may name another file now
+                os.ftruncate(fd, 0)
     finally:
-        os.close(fd)  # closing the descriptor releases the lock
+        if fd in _HELD:
+            _HELD.discard(fd)
+            os.close(fd)  # closing the descriptor releases the lock
 
 
 def _acquire(fd: int, path: Path, wait: float) -> None:

@@ -17,6 +17,10 @@ _task: tuple[Callable, Sequence] | None = None
 
 
 def worker_count() -> int:
+    """Processes to spread work over; 1 in a daemonic process (the preview's background search),
+    which may not fork."""
+    if multiprocessing.current_process().daemon:
+        return 1
     return int(os.environ.get("JIANDU_WORKERS") or len(os.sched_getaffinity(0)))
 
 
@@ -35,6 +39,28 @@ def run_split(func: Callable, items: Sequence, progress=None, label: str = "") -
     if bar:
         bar.close()
     return results
+
+
+def run_parts(func: Callable[[int, int], object], count: int, minimum: int = PARALLEL_MIN) -> list:
+    """[func(start, end)] for contiguous parts of range(count), one part per worker, in order;
+    the parent takes the first. For work that gathers a part's results before sending them back."""
+    global _task
+    workers = min(worker_count(), max(1, count // minimum))
+    bounds = [count * k // workers for k in range(workers + 1)]
+    if workers < 2:
+        return [func(0, count)]
+    _task = (func, None)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+            pending = pool.map_async(_run_part, list(zip(bounds[1:-1], bounds[2:], strict=True)))
+            first = func(bounds[0], bounds[1])
+            return [first, *pending.get()]
+    finally:
+        _task = None
+
+
+def _run_part(bounds: tuple[int, int]):
+    return _task[0](*bounds)
 
 
 def _in_workers(func: Callable, items: Sequence, workers: int, bar) -> list:

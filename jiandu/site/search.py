@@ -9,7 +9,7 @@ synonyms (content/synonyms.yml) of words it uses. site/search_words.py says how 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from html import unescape
 
@@ -228,14 +228,26 @@ def department_doc(dept: Department, site: Site) -> SearchDoc:
     return SearchDoc(dept.url, weighing.words, meta, department_filters(dept, site))
 
 
-def search_docs(site: Site, status_of: Callable) -> Iterator[SearchDoc]:
-    """Every indexed page, one at a time: records oldest first (the search page sorts newest
-    first by this order), then departments by id."""
-    lexicon = Lexicon(site)
-    for record in dated_records(site):
-        yield record_doc(record, site, status_of, lexicon)
-    for dept in site.departments.values():
-        yield department_doc(dept, site)
+class SearchDocs(Sequence):
+    """Every indexed page, each worked out when asked for: records oldest first (the search page
+    sorts newest first by this order), then departments by id."""
+
+    def __init__(self, site: Site, status_of: Callable):
+        self.site, self.status_of, self.lexicon = site, status_of, Lexicon(site)
+        self.pages: list[Record | Department] = [*dated_records(site), *site.departments.values()]
+
+    def __len__(self) -> int:
+        return len(self.pages)
+
+    def __getitem__(self, page: int) -> SearchDoc:
+        item = self.pages[page]
+        if isinstance(item, Department):
+            return department_doc(item, self.site)
+        return record_doc(item, self.site, self.status_of, self.lexicon)
+
+
+def search_docs(site: Site, status_of: Callable) -> SearchDocs:
+    return SearchDocs(site, status_of)
 
 
 def dated_records(site: Site) -> list[Record]:

@@ -56,6 +56,11 @@ function readQuery() {
   return { query, filters, newest };
 }
 
+// A page of the site, which may be served from a folder rather than the server's root.
+function siteUrl(path) {
+  return new URL(path, new URL(form.dataset.siteRoot, window.location.href)).href;
+}
+
 function fact(label, value) {
   const span = document.createElement("span");
   span.className = "jd-result__fact";
@@ -69,7 +74,7 @@ function resultItem(data) {
   const title = document.createElement("h2");
   title.className = "jd-result__title";
   const link = document.createElement("a");
-  link.href = data.url;
+  link.href = siteUrl(data.url.replace(/^\//, "")); // the index's URLs are from the site's root
   link.textContent = data.meta.title;
   title.append(link);
   const facts = document.createElement("p");
@@ -91,7 +96,7 @@ async function showMore(results, shownSoFar, total) {
   const shown = shownSoFar + next.length;
   moreButton.hidden = shown >= results.length;
   moreButton.onclick = async () => {
-    await showMore(results, shown, total);
+    await showMore(results, shown, total).catch(failed);
     list.children[shown]?.querySelector("a")?.focus();
   };
   statusLine.textContent = `共找到 ${total} 条记录${results.length > shown ? `，已显示前 ${shown} 条` : ""}。`;
@@ -121,7 +126,7 @@ async function suggest(query) {
   for (const { place } of ranked) {
     const item = document.createElement("li");
     const link = document.createElement("a");
-    link.href = new URL(place.url, new URL(form.dataset.siteRoot, window.location.href)).href;
+    link.href = siteUrl(place.url);
     link.textContent = place.name;
     item.append(link);
     names.append(item);
@@ -134,12 +139,24 @@ async function suggest(query) {
 let entryRead;
 const fileReads = new Map();
 
-function entry() {
-  entryRead ??= fetch(new URL(form.dataset.index, document.baseURI), { cache: "no-cache" }).then((r) => {
+// The site was published again since this page read the index: its files have a new folder.
+class IndexReplaced extends Error {}
+
+function readEntry() {
+  return fetch(new URL(form.dataset.index, document.baseURI), { cache: "no-cache" }).then((r) => {
     if (!r.ok) throw new Error(`search index: ${r.status}`);
     return r.json();
   });
+}
+
+function entry() {
+  entryRead ??= readEntry();
   return entryRead;
+}
+
+function forgetIndex() {
+  entryRead = undefined;
+  fileReads.clear();
 }
 
 // A file of the index, unpacked (a server may have unpacked it already).
@@ -147,6 +164,7 @@ function readFile(name) {
   if (!fileReads.has(name)) {
     fileReads.set(name, entry().then(async ({ id }) => {
       const response = await fetch(new URL(`${id}/${name}`, new URL(form.dataset.index, document.baseURI)));
+      if (response.status === 404 && (await readEntry()).id !== id) throw new IndexReplaced();
       if (!response.ok) throw new Error(`search index: ${response.status}`);
       const data = new Uint8Array(await response.arrayBuffer());
       if (data[0] !== 0x1f || data[1] !== 0x8b) return data;
@@ -267,6 +285,17 @@ async function run() {
   await showMore(search.results, 0, search.results.length);
 }
 
-run().catch(() => {
+let searchedAgain = false;
+
+// A search that met a newer index runs once more on it; anything else leaves the page usable.
+function failed(error) {
+  if (error instanceof IndexReplaced && !searchedAgain) {
+    searchedAgain = true;
+    forgetIndex();
+    return run().catch(failed);
+  }
   statusLine.textContent = "搜索暂时无法使用，请稍后再试，或从部门名录和往期目录查找。";
-});
+  moreButton.hidden = true;
+}
+
+run().catch(failed);
