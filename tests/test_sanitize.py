@@ -153,9 +153,13 @@ def test_each_inline_pattern_still_applies(text):
 
 
 def test_plain_text_inline_pass_is_in_use():
+    from markdown.treeprocessors import InlineProcessor
+
     from jiandu.content.sanitize import PlainTextInline, _markdown
 
     inline = _markdown().treeprocessors["inline"]
     assert isinstance(inline, PlainTextInline)
+    # The method it overrides is still the one Python-Markdown calls for each text.
+    assert "_InlineProcessor__handleInline" in vars(InlineProcessor)
     _markdown().reset().convert("王女士反映了问题。")
     assert inline.known_patterns  # every pattern is one it knows the markup of
