@@ -7,6 +7,7 @@ import json
 import random
 import shutil
 import unicodedata
+import zlib
 
 import pytest
 import yaml
@@ -14,7 +15,7 @@ from bs4 import BeautifulSoup
 
 from jiandu.site.search_words import query_words
 from tests.support.project import CONF, PROJECT
-from tests.support.search_index import Bundle
+from tests.support.search_index import Bundle, base36
 from tests.support.server import serving
 
 ANSWERS = yaml.safe_load((PROJECT / "tests" / "search_answers.yml").read_text(encoding="utf-8"))
@@ -250,3 +251,19 @@ def test_a_search_open_while_the_site_is_published_again_searches_the_new_index(
         page.locator("#search-results li").nth(19).wait_for()
         urls = page.locator("#search-results li a").evaluate_all("(links) => links.map((a) => a.href)")
         assert len(urls) == len(set(urls)) == 20
+
+
+def test_a_damaged_index_file_gives_a_message_not_a_hung_page(demo_site, tmp_path, page):
+    site = tmp_path / "site"
+    shutil.copytree(demo_site, site)
+    bundle = Bundle(site / "search-index")
+    words = query_words("暖气")
+    bucket = zlib.crc32(words[0].encode()) & (bundle.entry["buckets"] - 1)
+    path = site / "search-index" / bundle.entry["id"] / "w" / f"{base36(bucket)}.jds"
+    raw = bundle.file(f"w/{base36(bucket)}.jds")
+    path.write_bytes(raw[:len(raw) // 2] + b"\xff")  # cut short, a continued varint at the end
+    with serving(site) as server:
+        page.goto(f"{server.url}/search/?q=%E6%9A%96%E6%B0%94")
+        page.wait_for_function("document.getElementById('search-status').textContent.includes('无法使用')",
+                               timeout=10_000)
+    assert page.locator("#search-results li").count() == 0

@@ -221,3 +221,13 @@ def test_a_failing_index_leaves_the_published_folder_as_it_was(tmp_path):
     with pytest.raises(RuntimeError):
         write_search_index(Broken(sample_docs(5)), folder)
     assert {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["search-index"]
+
+
+def test_an_index_beyond_what_a_sort_key_holds_is_refused(tmp_path, monkeypatch):
+    import jiandu.build.search_index as writer
+
+    monkeypatch.setattr(writer, "MAX_PAGES", 9)
+    with pytest.raises(writer.SearchIndexError, match="搜索索引过大：10 个网页"):
+        write_search_index(sample_docs(10), tmp_path / "bundle")
+    assert list(tmp_path.iterdir()) == []  # nothing half written left behind

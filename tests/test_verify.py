@@ -145,6 +145,7 @@ def test_files_named_by_a_rewritten_server_manifest_are_probed(deployed, fixture
 # ---- cloaking: spam for browsers and search engines, the genuine site for the webmaster -------
 
 BROWSER = "浏览器（Chrome，从百度搜索点入）"
+PHONE = "手机浏览器（安卓，从百度搜索点入）"
 SPIDER = "百度蜘蛛（Baiduspider）"
 SELF = "本工具（jiandu-verify-deploy）"
 CLOAKED_PAGES = ("/", "/column/2016-001/")
@@ -207,14 +208,14 @@ def test_spam_served_to_browsers_and_baiduspider_only_is_reported_as_cloaking(fi
             lines[0], "部署的网站与应上线的版本完全一致。"])
     assert status == 1
     assert lines[1:] == [
-        cloaked_line("column/2016-001/index.html", [SELF], [BROWSER, SPIDER], root),
-        cloaked_line("index.html", [SELF], [BROWSER, SPIDER], root),
-        f"多出：offers/casino.html（由 column/2016-001/index.html 链接；只对{BROWSER}、{SPIDER}可见）",
-        "其中 2 处是伪装：服务器对不同的访问者（浏览器、百度蜘蛛、本工具）返回了不同的内容。"
+        cloaked_line("column/2016-001/index.html", [SELF], [BROWSER, PHONE, SPIDER], root),
+        cloaked_line("index.html", [SELF], [BROWSER, PHONE, SPIDER], root),
+        f"多出：offers/casino.html（由 column/2016-001/index.html 链接；只对{BROWSER}、{PHONE}、{SPIDER}可见）",
+        "其中 2 处是伪装：服务器对不同的访问者（浏览器、手机浏览器、百度蜘蛛、本工具）返回了不同的内容。"
         "这是挂黑链和博彩推广的常见手法，网站很可能已被入侵，请立即通知管理员检查服务器。",
         "共发现 3 处不一致，部署的网站与应上线的版本不符。"]
-    # Three requests per file and for the one address probed, no crawl beyond that.
-    assert requests == 3 * (manifest_files(fixture_site) + 1)
+    # Four requests per file and for the one address probed, no crawl beyond that.
+    assert requests == 4 * (manifest_files(fixture_site) + 1)
 
 
 def test_a_server_that_cloaks_only_for_baiduspider_is_caught(fixture_site, tmp_path):
@@ -224,9 +225,27 @@ def test_a_server_that_cloaks_only_for_baiduspider_is_caught(fixture_site, tmp_p
         status, lines = run(tmp_path, server.url, fixture_site / "manifest.json")
     assert status == 1
     assert lines[1:4] == [
-        cloaked_line("column/2016-001/index.html", [SELF, BROWSER], [SPIDER], root),
-        cloaked_line("index.html", [SELF, BROWSER], [SPIDER], root),
+        cloaked_line("column/2016-001/index.html", [SELF, BROWSER, PHONE], [SPIDER], root),
+        cloaked_line("index.html", [SELF, BROWSER, PHONE], [SPIDER], root),
         f"多出：offers/casino.html（由 column/2016-001/index.html 链接；只对{SPIDER}可见）"]
+    assert lines[-1] == "共发现 3 处不一致，部署的网站与应上线的版本不符。"
+
+
+class CloakingForPhones(Cloaking):
+    fooled = ("Mobile",)
+
+
+def test_a_server_that_shows_spam_to_phones_only_is_caught(fixture_site, tmp_path):
+    """Mobile hijacking: a phone arriving from Baidu gets the spam, a desktop browser does not."""
+    root = tmp_path / "www"
+    shutil.copytree(fixture_site, root)
+    with serving(root, CloakingForPhones) as server:
+        status, lines = run(tmp_path, server.url, fixture_site / "manifest.json")
+    assert status == 1
+    assert lines[1:4] == [
+        cloaked_line("column/2016-001/index.html", [SELF, BROWSER, SPIDER], [PHONE], root),
+        cloaked_line("index.html", [SELF, BROWSER, SPIDER], [PHONE], root),
+        f"多出：offers/casino.html（由 column/2016-001/index.html 链接；只对{PHONE}可见）"]
     assert lines[-1] == "共发现 3 处不一致，部署的网站与应上线的版本不符。"
 
 
@@ -248,7 +267,7 @@ def test_visitors_sent_off_the_site_are_reported_and_the_redirect_is_not_followe
     assert status == 1
     assert lines[1:-2] == [
         f"伪装：index.html（同一网址对不同的 User-Agent 返回了不同内容：{SELF}、{SPIDER}收到正确文件；"
-        f"{BROWSER}被跳转到 https://casino.example/）"]
+        f"{BROWSER}、{PHONE}被跳转到 https://casino.example/）"]
 
 
 class Stalling(QuietHandler):
@@ -277,7 +296,7 @@ def test_endless_and_silent_answers_are_bounded_and_reported(deployed_with, fixt
     assert time.monotonic() - start < 60
     assert status == 1
     assert lines[1:-1] == [
-        f"无法读取：column/2016-002/index.html（{SELF}、{BROWSER}、{SPIDER}：等待超时）",
+        f"无法读取：column/2016-002/index.html（{SELF}、{BROWSER}、{PHONE}、{SPIDER}：等待超时）",
         "被改动：index.html（收到超过 1048576 字节的内容）"]
 
 

@@ -49,6 +49,7 @@ EXACT_BONUS = math.exp(math.exp(-0.125)) / math.e
 SCORE_STEPS = 64  # a score byte q stands for expm1(q / 64): 2-3 % steps, up to a score of 53
 SCORE_TABLE = [round(math.expm1(q / SCORE_STEPS) * 1000) for q in range(256)]
 BUCKET_POSTINGS = 4000  # postings per word-list file on average: the bytes a query word costs besides its own
+MAX_PAGES, MAX_WORDS = (1 << 24) - 1, (1 << 24) - 1  # 24 bits each in a posting's sort key
 SPELLED_PAIR = 1 + 2 * 3  # "9" and two spelled characters (site/search_words.py)
 
 
@@ -63,6 +64,15 @@ def write_search_index(docs: Sequence[SearchDoc], bundle: Path, places: list | N
     (site/search.py's search_places)."""
     fresh = bundle.with_name(bundle.name + ".new")
     shutil.rmtree(fresh, ignore_errors=True)
+    try:
+        _write_into(fresh, docs, places or [])
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    _replace(bundle, fresh)
+
+
+def _write_into(fresh: Path, docs: Sequence[SearchDoc], places: list) -> None:
     files = Files(fresh / "bundle")
     words, filters, characters = Postings(), {}, set()
     for part, part_filters, written in run_parts(partial(_gather, docs, files), len(docs)):
@@ -75,13 +85,12 @@ def write_search_index(docs: Sequence[SearchDoc], bundle: Path, places: list | N
     buckets = words.write(files)
     for name, lists in sorted(filters.items()):
         files.add(f"f/{name}.jds", _list_file(sorted(lists.items())))
-    files.add("places.jds", _json(places or []))
+    files.add("places.jds", _json(places))
     bundle_id = files.finish()
     entry = {"format": FORMAT, "id": bundle_id, "pages": words.pages, "buckets": buckets,
              "scores": SCORE_TABLE, "t2s": traditional_to_simplified(characters)}
     (fresh / routes.SEARCH_ENTRY.removeprefix(routes.SEARCH_INDEX)).write_text(
         json.dumps(entry, ensure_ascii=False, separators=(",", ":")), "utf-8")
-    _replace(bundle, fresh)
 
 
 def _gather(docs: Sequence[SearchDoc], files: Files, start: int, end: int):
@@ -217,6 +226,9 @@ class Postings:
         buckets = _bucket_count(len(self.word_ids))
         by_bucket = sorted((bucket_of(w, buckets), w) for w in self.ids.keys() | first_chars)
         words = [w for _, w in by_bucket]
+        if len(words) > MAX_WORDS or self.pages > MAX_PAGES:  # what one sort key per posting holds
+            raise SearchIndexError(f"搜索索引过大：{self.pages} 个网页、{len(words)} 个词，"
+                                   f"最多 {MAX_PAGES} 个网页、{MAX_WORDS} 个词。")
         rank_of = {w: i for i, w in enumerate(words)}
         size = max(self.ids.values(), default=-1) + 1
         rank, first_char = np.zeros(size, np.uint64), np.full(size, -1, np.int64)

@@ -11,9 +11,10 @@ that were removed but linger) and every file the server's own manifest.json name
 that nothing links to, that no edition had and that no manifest names stays invisible over HTTP;
 check the server's folder for that.
 
-Over HTTP every file is fetched three times: as this tool (saying so), as a Chrome browser that
-arrives from a Baidu search, and as Baiduspider. A defaced government site usually serves its
-spam only to visitors from search results and to search engines ("cloaking"), so that the
+Over HTTP every file is fetched four times: as this tool (saying so), as a Chrome browser and as a
+phone's browser that arrive from a Baidu search, and as Baiduspider. A defaced government site
+usually serves its spam only to visitors from search results, often only on phones, and to search
+engines ("cloaking"), so that the
 webmaster, opening the site directly, sees nothing wrong. Different answers to the same address
 are reported as cloaking, naming who got what. A server that cloaks by the visitor's IP address
 (real Baiduspider addresses only) cannot be caught from outside: check its folder.
@@ -65,10 +66,17 @@ BROWSER = Agent("浏览器（Chrome，从百度搜索点入）", (
     ("Accept-Language", "zh-CN,zh;q=0.9"),
     ("Referer", "https://www.baidu.com/"),  # spam is often shown only to visitors from search results
 ))
+PHONE = Agent("手机浏览器（安卓，从百度搜索点入）", (  # mobile hijacking shows spam to phones only
+    ("User-Agent", "Mozilla/5.0 (Linux; Android 14; V2309A) AppleWebKit/537.36 (KHTML, like Gecko) "
+                   "Chrome/131.0.0.0 Mobile Safari/537.36"),
+    ("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"),
+    ("Accept-Language", "zh-CN,zh;q=0.9"),
+    ("Referer", "https://m.baidu.com/"),
+))
 BAIDUSPIDER = Agent("百度蜘蛛（Baiduspider）", (
     ("User-Agent", "Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)"),
 ))
-AGENTS = (SELF, BROWSER, BAIDUSPIDER)
+AGENTS = (SELF, BROWSER, PHONE, BAIDUSPIDER)
 
 
 @dataclass(frozen=True, order=True)
@@ -377,8 +385,9 @@ def verify_deploy(repo: Path, target: str, manifest: str | None = None, edition:
     for finding in findings:
         print(str(finding), file=out)
     if cloaked := sum(f.kind == "cloaked" for f in findings):
-        print(f"其中 {cloaked} 处是伪装：服务器对不同的访问者（浏览器、百度蜘蛛、本工具）返回了不同的内容。"
-              "这是挂黑链和博彩推广的常见手法，网站很可能已被入侵，请立即通知管理员检查服务器。", file=out)
+        print(f"其中 {cloaked} 处是伪装：服务器对不同的访问者（浏览器、手机浏览器、百度蜘蛛、本工具）"
+              "返回了不同的内容。这是挂黑链和博彩推广的常见手法，网站很可能已被入侵，"
+              "请立即通知管理员检查服务器。", file=out)
     if findings:
         print(f"共发现 {len(findings)} 处不一致，部署的网站与应上线的版本不符。", file=out)
         return 1

@@ -186,6 +186,7 @@ function readList(data, wanted) {
     let value = 0;
     for (let shift = 0; ; shift += 7) {
       const byte = data[at++];
+      if (byte === undefined || shift > 49) throw new Error("search index: a damaged file");
       value += (byte & 0x7f) * 2 ** shift;
       if (byte < 0x80) return value;
     }
