@@ -29,7 +29,8 @@ def _check_addresses(generators):
     for generator in generators:
         if isinstance(generator, JianduGenerator) and generator.read:
             site, idx = generator.read
-            problems = address_problems(site, generator.pipeline.settings.root, idx)
+            pipeline = generator.pipeline  # plans the pages once, here and for writing them
+            problems = address_problems(site, pipeline.settings.root, idx, pipeline.plan(site, idx))
             if problems:
                 raise ContentError(problems)
 

@@ -4,10 +4,14 @@ All numbers here are made up: they only satisfy the check digits the guards vali
 """
 
 import io
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jiandu.commands.build import build_or_report, check
+from jiandu.content import guards
 from jiandu.content.guards import (
     BANK_CARD,
     EMAIL,
@@ -244,3 +248,73 @@ def test_internationalised_domains_are_checked_and_long_numbers_never_shown():
 ])
 def test_local_landline_without_area_code(text, found):
     assert [f.kind for f in scan_body(text, 1, GS)] == found
+
+
+# ---- the patterns' start lookaheads change no match --------------------------------------------
+
+# The patterns as they were before each got a lookahead naming the characters its matches start
+# with (and before _emails skipped texts without '@'): kept here as the reference.
+_D, _E = r"(?<![0-9A-Za-z])", r"(?![0-9A-Za-z])"
+_LOCAL = r"(?:[2-9]\d{6,7}|[2-9]\d{3}[-\s]\d{4}|[2-9]\d{2}[-\s]\d{4})"
+_DATE = r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+REFERENCE_PATTERNS = {
+    "MOBILE_RE": (_D + r"(?:(?:\+|00)?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}" + _E, 0),
+    "LANDLINE_RE": (_D + r"(?:(?:\(0\d{2,3}\)|0\d{2,3}[-\s])\s?" + _LOCAL +
+                    r"|0(?:10|2\d|[3-9]\d{2})[2-9]\d{6,7})(?:-\d{1,4})?" + _E, 0),
+    "ID_RE": (_D + r"[1-9]\d{5}[-\s]?(?:18|19|20)\d{2}" + _DATE + r"[-\s]?\d{3}[\dXx]" + _E, 0),
+    "ID15_RE": (_D + r"[1-9]\d{5}[-\s]?\d{2}" + _DATE + r"[-\s]?\d{3}" + _E, 0),
+    "DIGIT_RUN_RE": (_D + r"(?=[\d -]{16})\d++(?:[ -]\d++)*+", 0),
+    "URL_RE": (r"(?<![A-Za-z0-9+.-])(?:https?|ftps?):[/\\]{0,8}+[A-Za-z0-9._~:/\\?#@!$&*+,;=%\[\]-]++",
+               re.IGNORECASE),
+    "IDN_URL_RE": (r"(?:https?|ftps?)://[^\s\"'<>()\[\]{},;:/?#\\]{1,63}+", re.IGNORECASE),
+    "WWW_RE": (r"(?<![/\w.@-])www\.[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)++", re.IGNORECASE),
+    "EMAIL_RE": (r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]{1,64}+)@"
+                 r"([A-Za-z0-9-]{1,63}+(?:\.[A-Za-z0-9-]{1,63}+){1,16}+)", 0),
+}
+# What the patterns look for, and what could confuse a start lookahead: every ASCII letter and
+# digit, signs, Unicode digits, letters that match others when case is ignored (ſ, K for Kelvin,
+# ı, İ), full-width forms and Chinese.
+HOSTILE = st.lists(st.one_of(
+    st.sampled_from(list("0123456789+()-. \n\t@:/\\_%#?=&xXwWhHtTpPsSfFkK")
+                    + ["00", "86", "138", "0531", "http", "https://", "ftp:", "www.", "电话", "号码",
+                       "ſ", "\u212a", "ı", "İ", "٣", "１", "＠", "。", "中", "a.cn", "gov",
+                       # whole findings, so that most examples match something
+                       "13912345678", "8613912345678", "+86 139 1234 5678", "0086-139-1234-5678",
+                       "0531-86000000", "(0531)8600-0000", "053186000000", "电话86000000",
+                       FAKE_ID, FAKE_ID[:6] + FAKE_ID[8:17], FAKE_CARD, "6222 0200 0000 0000 003",
+                       "wang.li@example.com.cn", "HTTPS://evil.example/x", "ftp:\\x.cn",
+                       "http://例子.中国", "WWW.evil.com"]),
+    st.characters(codec="utf-8")), max_size=60).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=HOSTILE)
+def test_start_lookaheads_change_no_match(text):
+    for name, (pattern, flags) in REFERENCE_PATTERNS.items():
+        reference = re.compile(pattern, flags)
+        current = getattr(guards, name)
+        assert ([m.span() for m in current.finditer(text)]
+                == [m.span() for m in reference.finditer(text)]), name
+
+
+# Texts without some of the characters the quick tests in personal_data and text_urls look for.
+PLAIN = st.one_of(*(HOSTILE.map(lambda text, left_out=left_out: re.sub(left_out, "", text))
+                    for left_out in (r"[0-9]", r"[0-9@]", ":", r":|(?i:www)")))
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(HOSTILE, PLAIN))
+def test_personal_data_and_links_as_before(text):
+    """The former patterns, without the quick tests that pass over most texts, find the same."""
+    reference = {name: re.compile(p, f) for name, (p, f) in REFERENCE_PATTERNS.items()}
+    reference |= {"NUMBER_OR_AT_RE": re.compile(""), "WWW_ANY_RE": re.compile("")}  # match always
+    before = {}
+    try:
+        for name, rx in reference.items():
+            before[name] = getattr(guards, name)
+            setattr(guards, name, rx)
+        expected = guards.personal_data(text, GS.service_numbers), guards.text_urls(text)
+    finally:
+        for name, rx in before.items():
+            setattr(guards, name, rx)
+    assert (guards.personal_data(text, GS.service_numbers), guards.text_urls(text)) == expected

@@ -4,11 +4,15 @@ zxing-cpp, holds the record's permanent address; the page shows that same file, 
 from __future__ import annotations
 
 import base64
+import html
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jiandu.commands.build import read_pelican_settings
 from jiandu.core.settings import jiandu_settings
+from jiandu.site.qr import qr_svg
 from tests.support.project import CONF
 
 RECORDS = ["column/2016-014/", "inquiry/2016-03/"]
@@ -78,3 +82,69 @@ def test_qr_code_makes_no_third_party_request(page, site_url):
     page.wait_for_load_state("networkidle")
     assert site_url + RECORDS[1] + "qr.svg" in requests
     assert all(u.startswith(site_url) for u in requests), requests
+
+
+# ---- the fast encoder against segno ------------------------------------------------------------
+
+def reference_svg(url: str) -> bytes:
+    """The code as segno makes it, written run by run in plain Python: what qr_svg wrote before
+    it placed data bits into a per-version template itself."""
+    import segno
+
+    from jiandu.site.qr import ERROR, MASK, QUIET_ZONE, SCALE
+
+    code = segno.make(url, error=ERROR, micro=False, boost_error=False, mask=MASK)
+    size = len(code.matrix) + 2 * QUIET_ZONE
+    runs = []
+    for y, row in enumerate(code.matrix):
+        x = 0
+        while x < len(row):
+            if row[x]:
+                start = x
+                while x < len(row) and row[x]:
+                    x += 1
+                runs.append(f"M{start + QUIET_ZONE} {y + QUIET_ZONE}.5h{x - start}")
+            else:
+                x += 1
+    return (f'<?xml version="1.0" encoding="utf-8"?>\n'
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{size * SCALE}" height="{size * SCALE}" '
+            f'viewBox="0 0 {size} {size}" shape-rendering="crispEdges"><title>{html.escape(url)}</title>'
+            f'<path fill="#fff" d="M0 0h{size}v{size}h-{size}z"/>'
+            f'<path stroke="#000" d="{"".join(runs)}"/></svg>\n').encode()
+
+
+@pytest.mark.parametrize("url", [
+    "https://jiandu.example.gov.cn/column/2016-014/",
+    "https://jiandu.example.gov.cn/inquiry/2016-03/",
+    "HTTPS://JIANDU.EXAMPLE.GOV.CN/",  # alphanumeric mode: segno's own way
+    "12345",  # numeric mode
+    "https://例子.中国/记录/",  # not ASCII
+    "a",
+    "x" * 2331,  # the most bytes version 40 holds at level M
+])
+def test_qr_svg_is_segnos_code(url):
+    assert qr_svg(url) == reference_svg(url)
+
+
+def test_every_version_matches_segno():
+    from jiandu.site.qr import _version
+
+    lengths = sorted({n for n in range(1, 2332) if _version(n) != _version(n - 1) or
+                      _version(n) != _version(n + 1)})  # the first and last length of each version
+    assert {_version(n) for n in lengths} == set(range(1, 41))
+    for n in lengths:
+        url = ("https://x.cn/a?b=" + "q" * n)[:n]  # n bytes
+        assert qr_svg(url) == reference_svg(url), n
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), min_size=1, max_size=300))
+def test_qr_svg_is_segnos_code_for_any_ascii(url):
+    assert qr_svg(url) == reference_svg(url)
+
+
+def test_too_long_is_segnos_error():
+    import segno
+
+    with pytest.raises(segno.DataOverflowError):
+        qr_svg("x" * 2332)

@@ -5,9 +5,11 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jiandu.commands.build import build_or_report
-from jiandu.content.sanitize import sanitize_html
+from jiandu.content.sanitize import _plain_markdown, sanitize_html
 from jiandu.content.tree import render_body
 from jiandu.core.source import control_refs
 from tests.support.content import record, write
@@ -107,3 +109,57 @@ def test_body_html_cannot_take_over_page_anchors_but_footnotes_work():
     soup = BeautifulSoup(html, "html.parser")
     assert [t["id"] for t in soup.select("[id]")] == ["fnref:1", "fn:1"]
     assert soup.select_one("a.footnote-backref")["title"] == "返回正文第 1 处注释"
+
+
+# ---- the inline pass that leaves plain text alone ----------------------------------------------
+
+REFERENCE_MARKDOWN = _plain_markdown()  # Python-Markdown's own inline pass
+
+MARKDOWN_PIECES = st.sampled_from([
+    "*", "**", "_", "__", "`", "``", "\\", "\\*", "[", "]", "(", ")", "!", "![", "<", ">", "&", "#",
+    "##", "-", "+", "1.", "2)", ">", " ", "  ", "  \n", "\n", "\n\n", "\t", ":", "|", "---", "~", "^",
+    "[^1]", "\n\n[^1]: 注释", "[链接](http://x.gov.cn)", "[a]: http://x.gov.cn", "<http://x.gov.cn>",
+    "<a@x.cn>", "<b>", "</b>", "<!-- x -->", "&amp;", "&#12345;", "&copy", "\n*[HTML]: 超文本\n", "HTML",
+    "{: .x }", "\n    代码\n", "\n```\n", "\n~~~\n", "| a | b |\n|---|---|\n| 1 | 2 |\n", "\n: 定义\n",
+    "<div markdown=\"1\">", "</div>", "王女士", "反映", "12345", "abc", "x_y", "。", "，",
+])
+
+
+PROSE = st.sampled_from(["王女士", "反映", "问题", "。", "，", "abc", " ", "12345"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(MARKDOWN_PIECES, PROSE, PROSE, PROSE), max_size=40).map("".join))
+def test_plain_text_inline_pass_renders_as_markdown_does(text):
+    """The renderer's inline pass that skips plain text gives Python-Markdown's own HTML."""
+    from jiandu.content.sanitize import _markdown
+
+    assert _markdown().reset().convert(text) == REFERENCE_MARKDOWN.reset().convert(text)
+
+
+@pytest.mark.parametrize("text", [  # each inline pattern alone in a line of prose
+    "王女士*反映*问题", "王女士**反映**问题", "王女士 _反映_ 问题", "王女士 __反映__ 问题", "代码`x`反映",
+    "反映\\*问题", "[链接](http://x.gov.cn)反映", "![图](x.png)反映", "[链接]反映\n\n[链接]: http://x.cn",
+    "反映[^1]\n\n[^1]: 注释", "反映<http://x.gov.cn>", "反映<a@x.gov.cn>", "反映<b>问题</b>",
+    "第一行  \n第二行",
+])  # entities (&amp;) are left out: the serializer keeps them as they are with or without the pass
+def test_each_inline_pattern_still_applies(text):
+    from jiandu.content.sanitize import _markdown
+
+    assert _markdown().reset().convert(text) == REFERENCE_MARKDOWN.reset().convert(text)
+    without_inline_pass = _plain_markdown()
+    without_inline_pass.treeprocessors.deregister("inline")
+    assert without_inline_pass.convert(text) != REFERENCE_MARKDOWN.reset().convert(text)  # it matters
+
+
+def test_plain_text_inline_pass_is_in_use():
+    from markdown.treeprocessors import InlineProcessor
+
+    from jiandu.content.sanitize import PlainTextInline, _markdown
+
+    inline = _markdown().treeprocessors["inline"]
+    assert isinstance(inline, PlainTextInline)
+    # The method it overrides is still the one Python-Markdown calls for each text.
+    assert "_InlineProcessor__handleInline" in vars(InlineProcessor)
+    _markdown().reset().convert("王女士反映了问题。")
+    assert inline.known_patterns  # every pattern is one it knows the markup of

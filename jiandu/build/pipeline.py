@@ -44,6 +44,7 @@ class Pipeline:
         self.site: Site | None = None
         self.outputs: dict[str, Output] = {}
         self.search_process = None  # the preview's search bundle being written, if any
+        self._plan: tuple | None = None  # (site, idx, outputs) of the last plan
         self.css = css_bundle(theme)
         self.env = make_env(theme, settings, self.css)  # the theme does not change under a pipeline
         for name in self.env.list_templates():  # compile once, before workers fork
@@ -66,8 +67,15 @@ class Pipeline:
         site, idx = self.read()
         self._remember(site, site_pages(site, idx))
 
+    def plan(self, site: Site, idx: Indexes) -> list[Output]:
+        """The page plan of a read: made once, for the address check before writing and for the
+        writing itself."""
+        if self._plan is None or self._plan[0] is not site or self._plan[1] is not idx:
+            self._plan = (site, idx, site_pages(site, idx))
+        return self._plan[2]
+
     def write_all(self, site: Site, idx: Indexes) -> list[str]:
-        outputs = site_pages(site, idx)
+        outputs = self.plan(site, idx)
         self._write(site, outputs)
         # After the pages, not beside them: a forked writer next to the page workers saved a fifth
         # of the time at 10,000 records but took the build to 673 MB (BENCHMARKS.md).

@@ -6,6 +6,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from jiandu.build.manifest import site_files
 from jiandu.content.model import Site
 from jiandu.core import routes
 
@@ -56,7 +57,7 @@ def say(line: str, stream=None) -> None:
 
 
 def count_files(output: Path) -> int:
-    return sum(1 for p in output.rglob("*") if p.is_file())
+    return len(site_files(output))
 
 
 def run_pelican(settings: dict) -> None:

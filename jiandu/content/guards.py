@@ -59,36 +59,43 @@ SPAM_WORDS = {
 
 # ---- personal data --------------------------------------------------------------------------
 # The text is folded (visible.py): ASCII digits, '-' for every dash, '.' for every full stop.
+# A pattern that begins with a lookbehind is tried at every position of the text; each below
+# starts with a lookahead naming every character its matches can start with, so that the regex
+# engine passes over other positions at once (as visible.TOKENS does). Matches are unchanged.
 
 _D = r"(?<![0-9A-Za-z])"  # not glued to a longer number or word
 _E = r"(?![0-9A-Za-z])"
 LOCAL_NUMBER = r"(?:[2-9]\d{6,7}|[2-9]\d{3}[-\s]\d{4}|[2-9]\d{2}[-\s]\d{4})"  # 8888 6666 too
-MOBILE_RE = re.compile(_D + r"(?:(?:\+|00)?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}" + _E)
+MOBILE_RE = re.compile(r"(?=[+018])" + _D + r"(?:(?:\+|00)?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}" + _E)
 LANDLINE_RE = re.compile(
-    _D + r"(?:(?:\(0\d{2,3}\)|0\d{2,3}[-\s])\s?" + LOCAL_NUMBER +
+    r"(?=[(0])" + _D + r"(?:(?:\(0\d{2,3}\)|0\d{2,3}[-\s])\s?" + LOCAL_NUMBER +
     r"|0(?:10|2\d|[3-9]\d{2})[2-9]\d{6,7})(?:-\d{1,4})?" + _E)
 # A local number without area code, recognisable only by the word before it (电话 87654321).
 LOCAL_LANDLINE_RE = re.compile(
     r"(?:电话|座机|联系方式|联系|热线|号码)[:\s是为]{0,3}(" + LOCAL_NUMBER + ")" + _E)
 _DATE = r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
-ID_RE = re.compile(_D + r"[1-9]\d{5}[-\s]?(?:18|19|20)\d{2}" + _DATE + r"[-\s]?\d{3}[\dXx]" + _E)
-ID15_RE = re.compile(_D + r"[1-9]\d{5}[-\s]?\d{2}" + _DATE + r"[-\s]?\d{3}" + _E)  # before 1999
+_ID_START = r"(?=[1-9])" + _D
+ID_RE = re.compile(_ID_START + r"[1-9]\d{5}[-\s]?(?:18|19|20)\d{2}" + _DATE + r"[-\s]?\d{3}[\dXx]" + _E)
+ID15_RE = re.compile(_ID_START + r"[1-9]\d{5}[-\s]?\d{2}" + _DATE + r"[-\s]?\d{3}" + _E)  # before 1999
 PROVINCES = frozenset("11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 "
                       "54 61 62 63 64 65 71 81 82 83".split())
 # Runs of digit groups joined by one space or hyphen; card numbers are looked for inside them.
-DIGIT_RUN_RE = re.compile(_D + r"(?=[\d -]{16})\d++(?:[ -]\d++)*+")  # 16 characters at least
+DIGIT_RUN_RE = re.compile(r"(?=[\d -]{16})" + _D + r"\d++(?:[ -]\d++)*+")  # 16 characters at least
 EMAIL_RE = re.compile(r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]{1,64}+)@"
                       r"([A-Za-z0-9-]{1,63}+(?:\.[A-Za-z0-9-]{1,63}+){1,16}+)")  # a dot at least
 
 # ---- links in text --------------------------------------------------------------------------
 # A link ends at the first character that cannot stand in a URL, Chinese text included: Chinese
 # prose puts no space after a link, and what follows must still be scanned for personal data.
-URL_RE = re.compile(r"(?<![A-Za-z0-9+.-])(?:https?|ftps?):[/\\]{0,8}+[A-Za-z0-9._~:/\\?#@!$&*+,;=%\[\]-]++",
-                    re.IGNORECASE)
+URL_RE = re.compile(r"(?=[hHfF])(?<![A-Za-z0-9+.-])(?:https?|ftps?):[/\\]{0,8}+"
+                    r"[A-Za-z0-9._~:/\\?#@!$&*+,;=%\[\]-]++", re.IGNORECASE)
 # A scheme followed by a non-ASCII host (an internationalised domain): checked as a link too.
-IDN_URL_RE = re.compile(r"(?:https?|ftps?)://[^\s\"'<>()\[\]{},;:/?#\\]{1,63}+", re.IGNORECASE)
+IDN_URL_RE = re.compile(r"(?=[hHfF])(?:https?|ftps?)://[^\s\"'<>()\[\]{},;:/?#\\]{1,63}+", re.IGNORECASE)
 ASCII_HOST_RE = re.compile(r"[a-z0-9.-]*\.[a-z]{2,}")  # fullmatch only: one start, linear
-WWW_RE = re.compile(r"(?<![/\w.@-])www\.[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)++", re.IGNORECASE)
+# Cheap tests of whether any of the patterns above can match at all: what most short texts need.
+NUMBER_OR_AT_RE = re.compile(r"[0-9@]")
+WWW_ANY_RE = re.compile(r"www", re.IGNORECASE)
+WWW_RE = re.compile(r"(?=[wW])(?<![/\w.@-])www\.[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)++", re.IGNORECASE)
 SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
@@ -176,6 +183,8 @@ def ascii_host(text: str) -> str:
 
 def personal_data(text: str, service_numbers: frozenset[str]) -> list[tuple[int, int, str]]:
     """(start, end, kind) of each piece of personal data in folded `text`; URLs are not scanned."""
+    if not NUMBER_OR_AT_RE.search(text):
+        return []  # every pattern needs an ASCII digit, or '@' for an address
     text = URL_RE.sub(lambda m: " " * len(m.group()), text)
     found: list[tuple[int, int, str]] = []
     starts: list[int] = []  # of the matches taken, sorted; matches never overlap
@@ -254,6 +263,8 @@ def _card_from(groups: list[str], i: int) -> int | None:
 
 def _emails(text: str) -> list[tuple[int, int]]:
     found = []
+    if "@" not in text:  # most texts: no need to try every position
+        return found
     for m in EMAIL_RE.finditer(text):
         labels = m.group(2).split(".")
         for k in range(len(labels) - 1, 0, -1):  # the last label that starts with a TLD
@@ -300,6 +311,8 @@ def shown_host(host: str) -> str:
 
 def text_urls(text: str) -> list[tuple[int, int, str]]:
     """(start, end, url) of links written as text: a scheme, or a bare www. address."""
+    if ":" not in text and not WWW_ANY_RE.search(text):
+        return []  # a scheme ends with ':'
     found = [(m.start(), m.end(), m.group()) for m in URL_RE.finditer(text)]
     # A whole ASCII host followed by Chinese is a link and then prose (www.gov.cn身份证…); a host
     # cut short by non-ASCII letters (www.赌场.com) is an internationalised domain.
@@ -457,7 +470,8 @@ def scan_body(body: str, first_line: int, gs: GuardSettings, page: str = "") -> 
     """Findings in a Markdown body that starts at `first_line`, judged on its rendered page."""
     base = gs.page_address(page)
     seen = scan(render_body(body), HTML, gs, base)
-    written = scan(body, MARKDOWN, gs, base)
+    # The source is scanned only to place what the page shows: a clean page needs no second scan.
+    written = scan(body, MARKDOWN, gs, base) if seen else []
     lines = LineIndex(body, first_line)
     findings = []
     unplaced: list[tuple[Hit, int]] = []

@@ -31,16 +31,19 @@ def lost_paths(before: list[str], now: set[str]) -> list[str]:
     return sorted(p for p in before if guarded(p) and p not in now)
 
 
-def planned_paths(site: Site, idx: Indexes | None = None) -> set[str]:
-    """Every file a build of `site` writes, without rendering anything."""
-    idx = idx or build_indexes(site)
-    return {o.path for o in site_pages(site, idx)} | {routes.CSS_BUNDLE, routes.MANIFEST}
+def planned_paths(site: Site, idx: Indexes | None = None, outputs: list | None = None) -> set[str]:
+    """Every file a build of `site` writes, without rendering anything; from `outputs`, the page
+    plan of `site`, when the caller has it already."""
+    if outputs is None:
+        outputs = site_pages(site, idx or build_indexes(site))
+    return {o.path for o in outputs} | {routes.CSS_BUNDLE, routes.MANIFEST}
 
 
-def address_problems(site: Site, root: Path, idx: Indexes | None = None) -> Problems:
+def address_problems(site: Site, root: Path, idx: Indexes | None = None,
+                     outputs: list | None = None) -> Problems:
     """What `invoke check` and every build refuse about addresses: an alias that takes a page's
     address (raises ContentError while planning) and a published address that would disappear."""
-    return last_edition_problems(site, root, planned_paths(site, idx))
+    return last_edition_problems(site, root, planned_paths(site, idx, outputs))
 
 
 def last_edition_problems(site: Site, root: Path, now: set[str]) -> Problems:
