@@ -14,6 +14,7 @@ from jiandu.commands.build import build_or_report, check
 from jiandu.content import guards
 from jiandu.content.guards import (
     BANK_CARD,
+    CHINESE_DIGITS,
     EMAIL,
     HIDDEN,
     ID_CARD,
@@ -51,13 +52,18 @@ def test_check_digit_helpers_agree_with_the_fakes():
     (f"卡号 {FAKE_CARD[:4]} {FAKE_CARD[4:8]} {FAKE_CARD[8:12]} {FAKE_CARD[12:16]} {FAKE_CARD[16:]}",
      BANK_CARD),
     ("邮箱 someone.fake@example.com 联系", EMAIL),
+    ("电话：一三八〇〇〇〇〇〇〇〇", MOBILE),  # written out in Chinese digits, as read aloud
+    ("手机幺三九 〇〇〇〇 〇〇〇〇", MOBILE),
+    ("打壹叁捌零零零零零零零零", MOBILE),
+    ("手机138〇〇〇〇〇〇〇〇", MOBILE),  # partly
+    ("座机〇五三一-八六〇〇〇〇〇〇", LANDLINE),
 ])
 def test_each_kind_of_personal_data_is_found_and_masked(text, kind):
     found = kinds(text)
     assert [k for _, k, _ in found] == [kind]
     shown = found[0][2]
     assert "*" in shown
-    digits = "".join(ch for ch in text if ch.isdigit())
+    digits = "".join(ch for ch in text.translate(CHINESE_DIGITS) if ch.isdigit())
     if kind != EMAIL:
         assert digits[-9:] not in shown.replace(" ", "").replace("-", "")  # never in full
     else:
@@ -73,6 +79,8 @@ def test_each_kind_of_personal_data_is_found_and_masked(text, kind):
     f"身份证号{FAKE_ID[:17]}{'0' if FAKE_ID[17] != '0' else '1'}（校验位不对）",
     f"流水号{FAKE_CARD[:-1]}{(int(FAKE_CARD[-1]) + 1) % 10}（不满足 Luhn）",
     "面积 138.5 平方米，电压 220 伏，时间 13:45",
+    "二〇一六年十二月三十一日，第一二三四五六七八九十条，拨打一二三四五热线",
+    "一三八户居民、一千三百八十万元、三四五六七八九户",
 ])
 def test_no_false_alarm(text):
     assert kinds(text) == []
@@ -181,6 +189,15 @@ def test_reviewed_exemption_silences_exactly_its_finding(tree):
         "值班电话0531-86000000，另一部0531-86000001。", exemption))
     lines = problems(tree)
     assert len(lines) == 1 and "053*******001" in lines[0]
+
+
+def test_a_number_in_chinese_digits_is_the_same_number_for_exemptions(tree):
+    exemption = ("exemptions:\n  - kind: 手机号码\n    match: \"13800000000\"\n"
+                 "    reason: 公开的值班手机\n    reviewer: 办公室主任\n")
+    write(tree, "content/column/2016-009.md", entry(
+        "值班手机一三八〇〇〇〇〇〇〇〇，另一部幺三八〇〇〇〇〇〇〇一。", exemption))
+    lines = problems(tree)
+    assert len(lines) == 1 and "一三*******〇一" not in lines[0] and "幺三*******〇一" in lines[0], lines
 
 
 def test_exemption_needs_reason_and_reviewer_and_must_match(tree):

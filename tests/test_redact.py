@@ -119,3 +119,13 @@ def test_redact_masks_front_matter_too_and_lists_what_it_cannot_place(tree):
     written = path.read_text(encoding="utf-8")
     assert "王女士138\u200b**** *000反映" in written
     assert shown[-1].startswith(f"{path}:3: 未能自动打码的手机号码 13*******00")  # a YAML escape
+
+
+def test_a_number_in_chinese_digits_is_masked_too(tree):
+    path = tree / "content/column/2016-009.md"
+    write(tree, "content/column/2016-009.md", record("王女士（电话一三八〇〇〇〇〇〇〇〇）拨打12345热线。"))
+    assert redact(path, DEFAULTS, confirm=lambda q: True, out=lambda s: None) == 1
+    text = path.read_text(encoding="utf-8")
+    assert "一三*******〇〇" in text and "一三八〇〇〇〇〇〇〇〇" not in text
+    out = io.StringIO()
+    assert check(CONF, tree, out=out, JIANDU_AS_OF="2016-06-30") == 0, out.getvalue()

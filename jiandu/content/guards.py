@@ -94,6 +94,10 @@ IDN_URL_RE = re.compile(r"(?=[hHfF])(?:https?|ftps?)://[^\s\"'<>()\[\]{},;:/?#\\
 ASCII_HOST_RE = re.compile(r"[a-z0-9.-]*\.[a-z]{2,}")  # fullmatch only: one start, linear
 # Cheap tests of whether any of the patterns above can match at all: what most short texts need.
 NUMBER_OR_AT_RE = re.compile(r"[0-9@]")
+# Digits written out in Chinese (一三八…, 幺三八… as numbers are read aloud, 壹叁捌…) read as the
+# same number to a citizen. One character for one, so that every position stays where it was.
+CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九幺壹贰叁肆伍陆柒捌玖貳參陸",
+                               "00123456789112345678923" + "6")
 WWW_ANY_RE = re.compile(r"www", re.IGNORECASE)
 WWW_RE = re.compile(r"(?=[wW])(?<![/\w.@-])www\.[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)++", re.IGNORECASE)
 SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -150,7 +154,7 @@ def luhn_ok(digits: str) -> bool:
 
 
 def _digits(text: str) -> str:
-    return re.sub(r"[^0-9Xx]", "", text).upper()
+    return re.sub(r"[^0-9Xx]", "", text.translate(CHINESE_DIGITS)).upper()
 
 
 def number_value(kind: str, text: str) -> str:
@@ -182,7 +186,9 @@ def ascii_host(text: str) -> str:
 
 
 def personal_data(text: str, service_numbers: frozenset[str]) -> list[tuple[int, int, str]]:
-    """(start, end, kind) of each piece of personal data in folded `text`; URLs are not scanned."""
+    """(start, end, kind) of each piece of personal data in folded `text`; URLs are not scanned.
+    Numbers may be written in Chinese digits, whole or in part."""
+    text = text.translate(CHINESE_DIGITS)
     if not NUMBER_OR_AT_RE.search(text):
         return []  # every pattern needs an ASCII digit, or '@' for an address
     text = URL_RE.sub(lambda m: " " * len(m.group()), text)
