@@ -50,6 +50,7 @@ SCORE_STEPS = 64  # a score byte q stands for expm1(q / 64): 2-3 % steps, up to 
 SCORE_TABLE = [round(math.expm1(q / SCORE_STEPS) * 1000) for q in range(256)]
 BUCKET_POSTINGS = 4000  # postings per word-list file on average: the bytes a query word costs besides its own
 MAX_PAGES, MAX_WORDS = (1 << 24) - 1, (1 << 24) - 1  # 24 bits each in a posting's sort key
+BLOCK = 1 << 18  # postings per step of the numpy work: bounds its temporary arrays
 SPELLED_PAIR = 1 + 2 * 3  # "9" and two spelled characters (site/search_words.py)
 
 
@@ -203,56 +204,102 @@ class Postings:
         self.next_id = count(max(self.ids.values(), default=-1) + 1)
 
     def write(self, files: Files) -> int:
-        """Score every posting and write the word-list files; returns how many there are."""
-        words, word_buckets, word, page, units = self._sorted_postings()
-        buckets = _bucket_count(len(self.word_ids))  # as _sorted_postings ordered the words
-        scores = _scores(word, page, units, np.frombuffer(self.lengths, dtype=np.uint32), len(words))
-        new_word = np.r_[True, word[1:] != word[:-1]]
-        steps = page.copy()
-        steps[~new_word] -= page[np.flatnonzero(~new_word) - 1]
-        data, ends = _varints(steps)
-        lists = WordLists(words, np.r_[np.flatnonzero(new_word), len(word)].tolist(), data.tobytes(),
-                          np.r_[0, ends].tolist(), scores.tobytes(),
-                          np.searchsorted(word_buckets, np.arange(buckets + 1)).tolist())
+        """Score every posting and write the word-list files; returns how many there are. The
+        numpy work goes a block of postings at a time, which bounds its temporary arrays."""
+        words, word_buckets, buckets, key = self._sorted_keys()
+        word, page = _field(key, 40, 0xFFFFFF, np.uint32), _field(key, 16, 0xFFFFFF, np.uint32)
+        lighter = _field(key, 0, 0xFFFF, np.uint16)  # 0xFFFF less the weight
+        del key
+        scores = _scores(word, page, lighter, np.frombuffer(self.lengths, dtype=np.uint32), len(words))
+        del lighter
+        starts = np.flatnonzero(np.r_[True, word[1:] != word[:-1]])
+        _steps_in_place(page, word)
+        del word
+        data, word_bytes = _varints(page, starts)
+        del page
+        lists = WordLists(words, np.r_[starts, len(scores)], data.tobytes(), np.r_[0, np.cumsum(word_bytes)],
+                          scores.tobytes(), np.searchsorted(word_buckets, np.arange(buckets + 1)))
         files.written += [entry for part in run_parts(partial(lists.write, files), buckets) for entry in part]
         return buckets
 
-    def _sorted_postings(self):
-        """The words in file order (by bucket, then word), the bucket count, and the word rank,
-        page and weight of every posting in that order, each (word, page) once. A Han pair's first
-        character is added as a word of its own, with the highest weight of the pairs it starts."""
-        first_of = {w: _first_character(w) for w in self.ids}
-        first_chars = set(first_of.values()) - {None}
+    def _sorted_keys(self):
+        """The words in file order (by bucket, then word), their buckets, the bucket count, and
+        one sorted number per posting: word rank, page, and weight (highest first), each (word,
+        page) once. A Han pair's first character is added as a word of its own, with the highest
+        weight of the pairs it starts."""
         buckets = _bucket_count(len(self.word_ids))
-        by_bucket = sorted((bucket_of(w, buckets), w) for w in self.ids.keys() | first_chars)
+        first_of = {w: first for w in self.ids if (first := _first_character(w))}
+        by_bucket = sorted((bucket_of(w, buckets), w) for w in self.ids.keys() | set(first_of.values()))
         words = [w for _, w in by_bucket]
+        word_buckets = np.fromiter((b for b, _ in by_bucket), np.int64, len(by_bucket))
+        del by_bucket
         if len(words) > MAX_WORDS or self.pages > MAX_PAGES:  # what one sort key per posting holds
             raise SearchIndexError(f"搜索索引过大：{self.pages} 个网页、{len(words)} 个词，"
                                    f"最多 {MAX_PAGES} 个网页、{MAX_WORDS} 个词。")
         rank_of = {w: i for i, w in enumerate(words)}
         size = max(self.ids.values(), default=-1) + 1
-        rank, first_char = np.zeros(size, np.uint64), np.full(size, -1, np.int64)
+        rank, first_rank = np.zeros(size, np.uint64), np.full(size, -1, np.int64)
         for w, i in self.ids.items():
             rank[i] = rank_of[w]
-            if first_of[w]:
-                first_char[i] = rank_of[first_of[w]]
-        ids = np.frombuffer(self.word_ids, dtype=np.uint32)
-        lengths = np.frombuffer(self.lengths, dtype=np.uint32)
-        pages = np.repeat(np.arange(self.pages, dtype=np.uint64), lengths)
-        weight = 0xFFFF - np.frombuffer(self.units, dtype=np.uint16).astype(np.uint64)  # highest first
-        chars = first_char[ids]
-        has = chars >= 0
-        # One sortable number per posting: word rank, page, then weight, highest first.
-        key = np.r_[rank[ids], chars[has].astype(np.uint64)] << np.uint64(40)
-        key |= np.r_[pages, pages[has]] << np.uint64(16)
-        key |= np.r_[weight, weight[has]]
-        del pages, weight, chars, has
+            if w in first_of:
+                first_rank[i] = rank_of[first_of[w]]
+        del rank_of, first_of
+        ids, units = np.frombuffer(self.word_ids, dtype=np.uint32), np.frombuffer(self.units, dtype=np.uint16)
+        page_ends = np.cumsum(np.frombuffer(self.lengths, dtype=np.uint32), dtype=np.int64)
+        with_first = np.concatenate([np.flatnonzero(first_rank[ids[at:at + BLOCK]] >= 0) + at
+                                     for at in range(0, len(ids), BLOCK)] or [np.zeros(0, np.int64)])
+        key = np.empty(len(ids) + len(with_first), dtype=np.uint64)
+        for at in range(0, len(ids), BLOCK):
+            part = np.arange(at, min(at + BLOCK, len(ids)))
+            key[part] = _key(rank[ids[part]], _page_of(part, page_ends), units[part])
+        for at in range(0, len(with_first), BLOCK):
+            some = with_first[at:at + BLOCK]
+            key[len(ids) + at:len(ids) + at + len(some)] = _key(
+                first_rank[ids[some]].astype(np.uint64), _page_of(some, page_ends), units[some])
+        del with_first
         key.sort()
-        key = key[np.r_[True, (key[1:] >> np.uint64(16)) != (key[:-1] >> np.uint64(16))]]
-        word = (key >> np.uint64(40)).astype(np.uint32)
-        page = ((key >> np.uint64(16)) & np.uint64(0xFFFFFF)).astype(np.uint32)
-        units = (0xFFFF - (key & np.uint64(0xFFFF))).astype(np.uint16)
-        return words, np.array([b for b, _ in by_bucket], dtype=np.int64), word, page, units
+        return words, word_buckets, buckets, _first_of_each(key)
+
+
+def _page_of(postings: np.ndarray, page_ends: np.ndarray) -> np.ndarray:
+    return np.searchsorted(page_ends, postings, side="right").astype(np.uint32)
+
+
+def _first_of_each(key: np.ndarray) -> np.ndarray:
+    """The sorted keys with each (word, page) once, at its highest weight: moved forward within
+    the same array, a block at a time (a kept key never moves past one not yet read)."""
+    kept = 0
+    for at in range(0, len(key), BLOCK):
+        end = min(at + BLOCK, len(key))
+        first = np.ones(end - at, dtype=bool)
+        first[1:] = (key[at + 1:end] >> 16) != (key[at:end - 1] >> 16)
+        if at:
+            first[0] = (key[at] >> 16) != (key[at - 1] >> 16)
+        block = key[at:end][first]
+        key[kept:kept + len(block)] = block
+        kept += len(block)
+    key.resize(kept, refcheck=False)  # in place: the memory past `kept` is given back
+    return key
+
+
+def _key(rank: np.ndarray, pages: np.ndarray, units: np.ndarray) -> np.ndarray:
+    return (rank << 40) | (pages.astype(np.uint64) << 16) | (0xFFFF - units.astype(np.uint64))
+
+
+def _field(key: np.ndarray, shift: int, mask: int, dtype) -> np.ndarray:
+    out = np.empty(len(key), dtype=dtype)
+    for at in range(0, len(key), BLOCK):
+        out[at:at + BLOCK] = (key[at:at + BLOCK] >> shift) & mask
+    return out
+
+
+def _steps_in_place(page: np.ndarray, word: np.ndarray) -> None:
+    """Each page number less the word's previous page (a word's first stays as it is); blocks
+    from the end, so that what a block reads is not yet changed."""
+    for at in reversed(range(1, len(page), BLOCK)):
+        end = min(at + BLOCK, len(page))
+        same = word[at:end] == word[at - 1:end - 1]
+        page[at:end] -= np.where(same, page[at - 1:end - 1], 0).astype(np.uint32)
 
 
 def _bucket_count(postings: int) -> int:
@@ -263,25 +310,24 @@ def _bucket_count(postings: int) -> int:
 @dataclass(frozen=True)
 class WordLists:
     """Every word's encoded list, in file order: word k's postings are bounds[k]..bounds[k + 1],
-    posting i's page steps are steps[step_at[i]:step_at[i + 1]] and its score scores[i]; file b
+    with page steps steps[step_at[k]:step_at[k + 1]] and one score byte each in scores; file b
     holds words first_word[b]..first_word[b + 1]."""
 
     words: list[str]
-    bounds: list[int]
+    bounds: np.ndarray
     steps: bytes
-    step_at: list[int]
+    step_at: np.ndarray
     scores: bytes
-    first_word: list[int]
+    first_word: np.ndarray
 
     def write(self, files: Files, start: int, end: int) -> list[tuple[str, str]]:
         """Write files start..end."""
         written = []
         for number in range(start, end):
-            lists = []
-            for k in range(self.first_word[number], self.first_word[number + 1]):
-                first, last = self.bounds[k], self.bounds[k + 1]
-                lists.append((self.words[k], last - first, self.steps[self.step_at[first]:self.step_at[last]],
-                              self.scores[first:last]))
+            low, high = int(self.first_word[number]), int(self.first_word[number + 1])
+            bounds, step_at = self.bounds[low:high + 1].tolist(), self.step_at[low:high + 1].tolist()
+            lists = [(self.words[low + k], bounds[k + 1] - bounds[k], self.steps[step_at[k]:step_at[k + 1]],
+                      self.scores[bounds[k]:bounds[k + 1]]) for k in range(high - low)]
             written.append(files.write(f"w/{_base36(number)}.jds", _encoded_lists(lists, scored=True)))
         return written
 
@@ -291,33 +337,42 @@ def _first_character(word: str) -> str | None:
     return word[:1 + 3] if len(word) == SPELLED_PAIR and word.startswith(MARK) else None
 
 
-def _scores(word, page, units, lengths, words: int) -> np.ndarray:
+def _scores(word, page, lighter, lengths, words: int) -> np.ndarray:
     """Pagefind's BM25 score of each posting, as a score byte (SCORE_TABLE)."""
-    pages = len(lengths)
     length = np.array([rounded_length(int(n)) for n in lengths], dtype=np.float64)
-    average = float(length.mean()) if pages else 1.0
+    average = float(length.mean()) if len(length) else 1.0
     containing = np.bincount(word, minlength=words).astype(np.float64)
-    idf = np.log((pages - containing + 0.5) / (containing + 0.5) + 1.0)
-    weighted = units.astype(np.float64) / UNIT * EXACT_BONUS
+    idf = np.log((len(length) - containing + 0.5) / (containing + 0.5) + 1.0)
     k1, b = TERM_SATURATION, PAGE_LENGTH
-    tf = (k1 + 1) * weighted / (k1 * (1 - b + b * length[page] / average) + weighted)
-    return np.clip(np.rint(np.log1p(idf[word] * tf) * SCORE_STEPS), 0, 255).astype(np.uint8)
+    scores = np.empty(len(word), dtype=np.uint8)
+    for at in range(0, len(word), BLOCK):
+        part = slice(at, at + BLOCK)
+        weighted = (0xFFFF - lighter[part].astype(np.float64)) / UNIT * EXACT_BONUS
+        tf = (k1 + 1) * weighted / (k1 * (1 - b + b * length[page[part]] / average) + weighted)
+        scores[part] = np.clip(np.rint(np.log1p(idf[word[part]] * tf) * SCORE_STEPS), 0, 255)
+    return scores
 
 
-def _varints(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Unsigned LEB128 of each value, one after another; and where each ends."""
-    v = values.astype(np.uint64)
-    size = np.ones(len(v), dtype=np.int64)
+def _varints(values: np.ndarray, starts: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Unsigned LEB128 of each value (below 2**35), one after another, a block at a time; and the
+    bytes of each list of values beginning at `starts` (all one list if None)."""
+    size = np.ones(len(values), dtype=np.uint8)
     for bits in (7, 14, 21, 28):
-        size += v >= (1 << bits)
-    ends = np.cumsum(size)
-    starts = ends - size
-    out = np.zeros(int(ends[-1]) if len(ends) else 0, dtype=np.uint8)
-    for k in range(5):
-        here = size > k
-        more = (size[here] > k + 1).astype(np.uint64) << 7
-        out[starts[here] + k] = ((v[here] >> (7 * k)) & 0x7F) | more
-    return out, ends
+        size += values >= (1 << bits)
+    starts = np.zeros(1, dtype=np.int64) if starts is None else starts
+    list_bytes = np.add.reduceat(size, starts, dtype=np.int64) if len(values) else np.zeros(0, np.int64)
+    out = np.zeros(int(list_bytes.sum()), dtype=np.uint8)
+    done = 0
+    for at in range(0, len(values), BLOCK):
+        v, n = values[at:at + BLOCK].astype(np.uint64), size[at:at + BLOCK]
+        ends = np.cumsum(n, dtype=np.int64) + done
+        first = ends - n
+        for k in range(5):
+            here = n > k
+            more = (n[here] > k + 1).astype(np.uint64) << 7
+            out[first[here] + k] = ((v[here] >> (7 * k)) & 0x7F) | more
+        done = int(ends[-1])
+    return out, list_bytes
 
 
 def _list_file(lists: list[tuple[str, list[int]]]) -> bytes:
