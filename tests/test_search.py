@@ -176,6 +176,18 @@ def test_nothing_found_suggests_the_closest_names(page, site_url):
     assert "/departments/" in page.url
 
 
+def test_a_query_of_two_names_run_together_finds_their_page_and_says_so(page, site_url):
+    """槐荫城管: no page holds 荫城, where the two names meet; the other pairs still find it."""
+    page.goto(site_url + "search/?q=%E6%A7%90%E8%8D%AB%E5%9F%8E%E7%AE%A1")  # 槐荫城管
+    first = page.locator("#search-results li a").first
+    first.wait_for()
+    assert first.get_attribute("href").endswith("departments/hy-cgj/")
+    assert page.inner_text("#search-status").endswith("没有记录包含输入的全部文字，以下记录包含其中大部分。")
+    page.goto(site_url + "search/?q=%E4%BE%9B%E6%9A%96")  # 供暖: every pair found, no such note
+    page.locator("#search-results li").first.wait_for()
+    assert "大部分" not in page.inner_text("#search-status")
+
+
 def test_sort_control_is_a_labelled_form_field(page, site_url):
     page.goto(site_url + "search/?q=%E4%BE%9B%E6%9A%96&sort=date")  # 供暖
     page.locator("#search-results li").first.wait_for()

@@ -129,6 +129,17 @@ def test_latin_words_and_numbers_match_whole(tmp_path):
     assert bundle.search(query_words("1234")) == []
 
 
+def test_a_query_word_no_page_holds_is_left_out_while_most_are_found(tmp_path):
+    docs = [SearchDoc("a/", {w: 25 for w in index_words("槐荫区 城管局")}, {}, {}),
+            SearchDoc("b/", {w: 25 for w in index_words("历下区 城管局")}, {}, {})]
+    write_search_index(docs, tmp_path / "bundle")
+    bundle = Bundle(tmp_path / "bundle")
+    assert [p for p, _ in bundle.search(query_words("槐荫城管"))] == [0]  # 荫城 left out: 2 of 3 found
+    assert bundle.search(query_words("槐阴")) == []  # its one pair unknown
+    assert bundle.search(query_words("槐阴城")) == []  # one of two found: not enough
+    assert bundle.search(query_words("鲲鹏城管局")) == []  # 2 of 4: not most
+
+
 def test_filters_list_the_pages_of_each_value(tmp_path):
     docs = sample_docs(50)
     write_search_index(docs, tmp_path / "bundle")

@@ -72,13 +72,13 @@ class Bundle:
         return json.loads(self.file(f"r/{base36(page)}.jds"))
 
     def search(self, words: list[str], filters: dict[str, str] | None = None) -> list[tuple[int, int]]:
-        """(page, score) of every page holding all `words` and matching `filters`, best first,
-        then newest: what the search page lists by relevance."""
+        """(page, score) of every page holding all `words` the index has (more than half of them)
+        and matching `filters`, best first, then newest: what the search page lists by relevance."""
         table, found = self.entry["scores"], None
-        for word in words:
-            postings = self.word(word)
-            if postings is None:
-                return []
+        known = [postings for postings in map(self.word, words) if postings is not None]
+        if words and 2 * len(known) <= len(words):
+            return []
+        for postings in known:
             scores = {p: table[s] for p, s in zip(*postings, strict=True)}
             found = scores if found is None else {p: v + scores[p] for p, v in found.items() if p in scores}
         for name, value in (filters or {}).items():
