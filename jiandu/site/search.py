@@ -18,6 +18,7 @@ from jiandu.core.vocabulary import Kind, Level
 from jiandu.site.search_words import HAN, index_words, normalize, words_and_pairs
 
 CITY_PREFIXES = ("济南市", "市")
+CITY = "济南"
 SUFFIXES = ("人民政府", "街道办事处", "办事处", "街道", "区", "县", "镇")
 DEPARTMENT_KIND = "部门"
 TAG = re.compile(r"<[^>]+>")
@@ -45,11 +46,21 @@ class SearchDoc:
     filters: dict[str, list[str]]
 
 
-def department_names(dept: Department) -> list[str]:
+def department_names(dept: Department, parent: Department | None = None) -> list[str]:
     """Every name a citizen may type for a department: registry names and their bare forms
-    (济南市槐荫区人民政府 -> 槐荫区 -> 槐荫; 道德街街道 -> 道德街)."""
+    (济南市槐荫区人民政府 -> 槐荫区 -> 槐荫; 道德街街道 -> 道德街; 市城管局 -> 济南城管局), and a
+    district's unit run into the district's shorter names (槐荫区城管局 -> 槐荫城管局)."""
     names = [dept.name, *([dept.short] if dept.short else []), *dept.aliases]
-    return list(dict.fromkeys(form for n in names for form in _bare_forms(n)))
+    forms = [form for n in names for form in _bare_forms(n)]
+    if parent:
+        forms += _joined_forms(forms, department_names(parent))
+    return list(dict.fromkeys(forms))
+
+
+def _joined_forms(forms: list[str], parent_forms: list[str]) -> list[str]:
+    return [shorter + form[len(prefix):] for form in forms for prefix in parent_forms
+            if form.startswith(prefix) and len(form) > len(prefix)
+            for shorter in parent_forms if len(shorter) < len(prefix) and prefix.startswith(shorter)]
 
 
 def _bare_forms(name: str) -> Iterator[str]:
@@ -58,6 +69,7 @@ def _bare_forms(name: str) -> Iterator[str]:
         if name.startswith(prefix) and len(name) > len(prefix) + 1:
             name = name[len(prefix):]
             yield name
+            yield CITY + name  # 济南城管局: the city's name without 市
             break
     stripped = True
     while stripped:
@@ -141,6 +153,7 @@ class Lexicon:
         places = {name: d for d in site.departments.values() if d.level in PLACE_LEVELS
                   for name in department_names(d)}
         self.synonyms, self.places = Phrases(groups), Phrases(places)
+        self.departments = site.departments
         self._words: dict[str, list[str]] = {}
         self._names: dict[str, list[str]] = {}
 
@@ -151,7 +164,8 @@ class Lexicon:
 
     def name_words(self, dept: Department) -> list[str]:
         if dept.id not in self._names:
-            self._names[dept.id] = index_words(" ".join(department_names(dept)))
+            parent = self.departments.get(dept.parent) if dept.parent else None
+            self._names[dept.id] = index_words(" ".join(department_names(dept, parent)))
         return self._names[dept.id]
 
 
@@ -216,7 +230,7 @@ def department_doc(dept: Department, site: Site) -> SearchDoc:
     parent = site.departments[dept.parent] if dept.parent else None
     weighing = Weighing()
     weighing.add(" ".join(dept.domains), DEPARTMENT)
-    weighing.add(" ".join(department_names(dept)), NAME if dept.level in TOP_LEVELS else PART_NAME)
+    weighing.add(" ".join(department_names(dept, parent)), NAME if dept.level in TOP_LEVELS else PART_NAME)
     if parent:
         weighing.limit(" ".join(department_names(parent)), TEXT)
     meta = {
@@ -270,5 +284,6 @@ def search_options(site: Site, years: list[int], statuses: list[str]) -> dict[st
 def search_places(site: Site) -> list[dict]:
     """Departments and districts with every name they go by: what the search page suggests when
     a query finds nothing (theme/js/search.js picks the closest names)."""
-    return [{"name": d.name, "url": d.url, "names": department_names(d)}
+    return [{"name": d.name, "url": d.url,
+             "names": department_names(d, site.departments.get(d.parent) if d.parent else None)}
             for d in site.departments.values() if d.until is None]

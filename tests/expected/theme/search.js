@@ -89,17 +89,19 @@ function resultItem(data) {
   return item;
 }
 
-async function showMore(results, shownSoFar, total) {
+const PARTIAL = "没有记录包含输入的全部文字，以下记录包含其中大部分。";
+
+async function showMore(results, shownSoFar, total, note = "") {
   const next = results.slice(shownSoFar, shownSoFar + PAGE);
   const items = (await Promise.all(next.map((r) => r.data()))).map(resultItem);
   list.append(...items);
   const shown = shownSoFar + next.length;
   moreButton.hidden = shown >= results.length;
   moreButton.onclick = async () => {
-    await showMore(results, shown, total).catch(failed);
+    await showMore(results, shown, total, note).catch(failed);
     list.children[shown]?.querySelector("a")?.focus();
   };
-  statusLine.textContent = `共找到 ${total} 条记录${results.length > shown ? `，已显示前 ${shown} 条` : ""}。`;
+  statusLine.textContent = `共找到 ${total} 条记录${results.length > shown ? `，已显示前 ${shown} 条` : ""}。${note}`;
 }
 
 // ---- nothing found: the closest department and district names ---------------------------------
@@ -231,20 +233,23 @@ async function filterPages(name, value) {
   return new Set(readList(await readFile(`f/${name}.jds`), value)?.pages ?? []);
 }
 
-// Pages that hold every query word and match every filter, with the sum of their word scores.
+// Pages that hold every query word the index has and match every filter, with the sum of their
+// word scores. A word no page holds is left out (槐荫城管: no page has 荫城, where two names
+// meet), as long as most of the words are found; `partial` says one was left out.
 async function matches(words, filters, index) {
   const [lists, chosen] = await Promise.all([
     Promise.all(words.map((word) => wordPages(word, index))),
     Promise.all(Object.entries(filters).map(([name, value]) => filterPages(name, value)))]);
-  if (lists.some((list) => !list)) return new Map(); // a word no page holds
+  const known = lists.filter(Boolean);
+  if (lists.length && known.length * 2 <= lists.length) return { found: new Map(), partial: false };
   let found = null;
-  for (const list of lists.sort((a, b) => a.size - b.size)) {
+  for (const list of known.sort((a, b) => a.size - b.size)) {
     found = found ? new Map([...found].filter(([page]) => list.has(page))
       .map(([page, score]) => [page, score + list.get(page)])) : list;
   }
   found ??= new Map([...(chosen.shift() ?? [])].map((page) => [page, 0]));
   for (const pages of chosen) found = new Map([...found].filter(([page]) => pages.has(page)));
-  return found;
+  return { found, partial: known.length < lists.length };
 }
 
 // What the page finds for a query; tests/test_search.py calls it too. Best first, newer first
@@ -253,12 +258,14 @@ async function matches(words, filters, index) {
 export async function find(query, filters = {}, newest = false) {
   const index = await entry();
   const words = queryWords(query, index.t2s);
-  const found = [...(await matches(words, filters, index))];
+  const { found: matched, partial } = await matches(words, filters, index);
+  const found = [...matched];
   const records = Number(form.dataset.records);
   const results = newest || words.length === 0
     ? found.filter(([page]) => !newest || page < records).sort((a, b) => b[0] - a[0])
     : found.sort((a, b) => b[1] - a[1] || b[0] - a[0]);
   return {
+    partial,
     results: results.map(([page, score]) => ({
       id: page.toString(36), page, score, data: () => readJson(`r/${page.toString(36)}.jds`),
     })),
@@ -283,7 +290,7 @@ async function run() {
     if (query) await suggest(query);
     return;
   }
-  await showMore(search.results, 0, search.results.length);
+  await showMore(search.results, 0, search.results.length, search.partial ? PARTIAL : "");
 }
 
 let searchedAgain = false;
