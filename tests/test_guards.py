@@ -25,8 +25,10 @@ from jiandu.content.guards import (
     id_check_digit_ok,
     luhn_ok,
     mask,
+    scan,
     scan_body,
 )
+from jiandu.content.visible import HTML
 from jiandu.core.settings import jiandu_settings
 from tests.support.content import problems, write
 from tests.support.personal import FAKE_CARD, FAKE_ID, GS, entry, kinds
@@ -335,3 +337,22 @@ def test_personal_data_and_links_as_before(text):
         for name, rx in before.items():
             setattr(guards, name, rx)
     assert (guards.personal_data(text, GS.service_numbers), guards.text_urls(text)) == expected
+
+
+@pytest.mark.parametrize("body, kind, shown", [
+    ('<a href="mailto:someone%2efake%40example.com">写信</a>', EMAIL, "som******ake@ex*******om"),
+    ('<a href="mailto:%31%33%38%30%30%30%30%30%30%30%30@example.com">写信</a>', MOBILE, "13*******00"),
+    ("[写信](mailto:someone&#46;fake&#64;example.com)", EMAIL, "som******ake@ex*******om"),
+])
+def test_a_mail_address_written_with_escapes_is_read_as_the_mail_program_reads_it(body, kind, shown):
+    found = scan_body(body, 1, GS)
+    assert [(f.kind, f.shown) for f in found] == [(kind, shown)]
+
+
+def test_a_dialling_link_is_checked_wherever_a_page_keeps_it():
+    """The sanitizer drops tel: and sms: links from bodies (nothing to report there); HTML that
+    keeps them, read as it is, gives the number up."""
+    assert scan_body('<a href="tel:13800000000">拨打</a>', 1, GS) == []
+    hits = scan('<a href="tel:13800000000">拨打</a> <a href="sms:%31%33%39%30%30%30%30%30%30%30%30">', HTML, GS)
+    assert [h.kind for h in hits] == [MOBILE, MOBILE]
+    assert scan('<a href="https://www.jinan.gov.cn/art_13800000000_1.html">政府网站</a>', HTML, GS) == []

@@ -129,3 +129,13 @@ def test_a_number_in_chinese_digits_is_masked_too(tree):
     assert "一三*******〇〇" in text and "一三八〇〇〇〇〇〇〇〇" not in text
     out = io.StringIO()
     assert check(CONF, tree, out=out, JIANDU_AS_OF="2016-06-30") == 0, out.getvalue()
+
+
+def test_an_escaped_mail_address_in_a_link_is_masked(tree):
+    path = tree / "content/column/2016-009.md"
+    write(tree, "content/column/2016-009.md", record('请<a href="mailto:someone%2efake%40example.com">写信</a>。'))
+    assert redact(path, DEFAULTS, confirm=lambda q: True, out=lambda s: None) == 1
+    text = path.read_text(encoding="utf-8")
+    assert "someone%2efake" not in text and "example.com" not in text, text
+    out = io.StringIO()
+    assert check(CONF, tree, out=out, JIANDU_AS_OF="2016-06-30") == 0, out.getvalue()

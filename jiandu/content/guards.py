@@ -24,11 +24,22 @@ from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 
-from ada_url import URL, idna_to_unicode
+from ada_url import URL as AdaURL
+from ada_url import idna_to_unicode
 
 from jiandu.content.hidden import HIDDEN_NAMES, hidden_in_html
 from jiandu.content.sanitize import render_body
-from jiandu.content.visible import ATTR, HTML, MARKDOWN, TEXT, Folded, LineIndex, fold, fold_char, fold_plain
+from jiandu.content.visible import (
+    HTML,
+    MARKDOWN,
+    TEXT,
+    URL,
+    Folded,
+    LineIndex,
+    fold,
+    fold_char,
+    fold_plain,
+)
 from jiandu.core.problems import Problems
 from jiandu.core.settings import Settings
 from jiandu.core.source import Located, SourceFile, read_yaml_file
@@ -101,6 +112,7 @@ CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九幺壹贰叁肆
 WWW_ANY_RE = re.compile(r"www", re.IGNORECASE)
 WWW_RE = re.compile(r"(?=[wW])(?<![/\w.@-])www\.[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)++", re.IGNORECASE)
 SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+WEB_PROTOCOLS = frozenset({"http:", "https:", "ftp:", "ftps:"})  # pages; other schemes dial or mail
 
 
 @dataclass(frozen=True, order=True)
@@ -179,7 +191,7 @@ def ascii_host(text: str) -> str:
     """A host name, or the host of a URL, in the ASCII (IDNA) form ada gives; '' if it has none."""
     text = text.strip().lower()
     try:
-        url = URL(text if "//" in text or SCHEME_RE.match(text) else "http://" + text)
+        url = AdaURL(text if "//" in text or SCHEME_RE.match(text) else "http://" + text)
     except ValueError:
         return ""
     return url.hostname.rstrip(".")
@@ -291,7 +303,7 @@ def hosts(url: str, base: str | None) -> list[str]:
     found = []
     for b in (base, None) if base else (None,):
         try:
-            host = (URL(url, b) if b else URL(url)).hostname
+            host = (AdaURL(url, b) if b else AdaURL(url)).hostname
         except ValueError:
             continue
         if host and host.rstrip(".") not in found:
@@ -397,19 +409,21 @@ def scan(src: str, mode: str, gs: GuardSettings, base: str | None = None) -> lis
     folded = fold(src, mode)
     hits = _personal(folded, src, gs) + _spam(folded, gs) + _text_links(folded, src, gs, base)
     for url in folded.urls:
-        if _is_mailto(url.value):
-            hits += _personal(fold(src, ATTR, url.start, url.end), src, gs)
-        else:
+        protocol = _protocol(url.value)
+        if protocol and protocol not in WEB_PROTOCOLS:  # mailto:, tel:, sms:: an address or number in use
+            hits += _personal(fold(src, URL, url.start, url.end), src, gs)
+        if protocol != "mailto:":
             hits += _link_hits(url.value, src[url.start:url.end], url.start, url.end, gs, base,
                                attribute=True)
     return sorted(hits, key=lambda h: (h.start, h.end))
 
 
-def _is_mailto(url: str) -> bool:
+def _protocol(url: str) -> str | None:
+    """The scheme of an absolute URL, as a browser parses it ("tel:"); None for a relative one."""
     try:
-        return URL(url).protocol == "mailto:"
+        return AdaURL(url).protocol
     except ValueError:
-        return False
+        return None
 
 
 def _personal(folded: Folded, src: str, gs: GuardSettings) -> list[Hit]:

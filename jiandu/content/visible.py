@@ -25,7 +25,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-TEXT, ATTR, HTML, MARKDOWN = "text", "attr", "html", "markdown"
+TEXT, ATTR, HTML, MARKDOWN, URL = "text", "attr", "html", "markdown", "url"
 
 # Elements that start a new block on the page: text on either side is not joined.
 BLOCK_TAGS = frozenset({
@@ -66,6 +66,8 @@ _MARKDOWN = r"""
 TOKENS = {
     TEXT: None,
     ATTR: re.compile(_ENTITY.lstrip().lstrip("|"), re.VERBOSE),
+    # An address as a mail or phone program reads it: character references and ASCII %-escapes.
+    URL: re.compile(_ENTITY.lstrip().lstrip("|") + r" |(?P<percent>%[0-7][0-9A-Fa-f])", re.VERBOSE),
     # The lookahead names every character a token starts with: other positions fail at once.
     HTML: re.compile("(?=[<&])(?:" + _COMMENT + _TAG + _ENTITY + ")", re.VERBOSE),
     MARKDOWN: re.compile(r"(?=[<&\]\\*`\[!_]|^[ ]{1,3}\[)(?:"
@@ -238,6 +240,8 @@ def _token(b: _Builder, src: str, m: re.Match, end: int, mode: str) -> int:
         b.emit(s, e, "")
     elif kind == "escaped":
         b.emit(s, e, m.group(kind))
+    elif kind == "percent":
+        b.emit(s, e, chr(int(m.group()[1:], 16)).translate(_FOLD))
     else:  # an emphasis, code or link marker
         b.emit(s, e, "")
     return e
