@@ -14,7 +14,7 @@ from jiandu.commands.build import build_or_report, check
 from jiandu.content import guards
 from jiandu.content.guards import (
     BANK_CARD,
-    CHINESE_DIGITS,
+    DIGITS,
     EMAIL,
     HIDDEN,
     ID_CARD,
@@ -59,13 +59,15 @@ def test_check_digit_helpers_agree_with_the_fakes():
     ("打壹叁捌零零零零零零零零", MOBILE),
     ("手机138〇〇〇〇〇〇〇〇", MOBILE),  # partly
     ("座机〇五三一-八六〇〇〇〇〇〇", LANDLINE),
+    ("手机١٣٨٠٠٠٠٠٠٠٠", MOBILE),  # Arabic-Indic digits
+    ("手机१३८००००००००", MOBILE),  # Devanagari digits
 ])
 def test_each_kind_of_personal_data_is_found_and_masked(text, kind):
     found = kinds(text)
     assert [k for _, k, _ in found] == [kind]
     shown = found[0][2]
     assert "*" in shown
-    digits = "".join(ch for ch in text.translate(CHINESE_DIGITS) if ch.isdigit())
+    digits = "".join(ch for ch in text.translate(DIGITS) if ch.isdigit())
     if kind != EMAIL:
         assert digits[-9:] not in shown.replace(" ", "").replace("-", "")  # never in full
     else:

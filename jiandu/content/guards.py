@@ -18,6 +18,7 @@ no text makes a check hang.
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -105,10 +106,23 @@ IDN_URL_RE = re.compile(r"(?=[hHfF])(?:https?|ftps?)://[^\s\"'<>()\[\]{},;:/?#\\
 ASCII_HOST_RE = re.compile(r"[a-z0-9.-]*\.[a-z]{2,}")  # fullmatch only: one start, linear
 # Cheap tests of whether any of the patterns above can match at all: what most short texts need.
 NUMBER_OR_AT_RE = re.compile(r"[0-9@]")
-# Digits written out in Chinese (一三八…, 幺三八… as numbers are read aloud, 壹叁捌…) read as the
-# same number to a citizen. One character for one, so that every position stays where it was.
-CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九幺壹贰叁肆伍陆柒捌玖貳參陸",
-                               "00123456789112345678923" + "6")
+CHINESE_DIGITS = dict(zip(map(ord, "〇零一二三四五六七八九幺壹贰叁肆伍陆柒捌玖貳參陸"),
+                          "00123456789112345678923" + "6", strict=True))
+
+
+class _DigitTable(dict):
+    """For str.translate: every way of writing a digit as its ASCII digit, one character for
+    one, so that every position stays where it was. Digits written out in Chinese (一三八…,
+    幺三八… as numbers are read aloud, 壹叁捌…) and digits of other scripts (١٣٨…) are the same
+    number to whoever reads or dials them. Worked out once for each character met."""
+
+    def __missing__(self, code: int):
+        ch = chr(code)
+        self[code] = CHINESE_DIGITS.get(code) or (str(unicodedata.decimal(ch)) if ch.isdecimal() else code)
+        return self[code]
+
+
+DIGITS = _DigitTable()
 WWW_ANY_RE = re.compile(r"www", re.IGNORECASE)
 WWW_RE = re.compile(r"(?=[wW])(?<![/\w.@-])www\.[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)++", re.IGNORECASE)
 SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -166,7 +180,7 @@ def luhn_ok(digits: str) -> bool:
 
 
 def _digits(text: str) -> str:
-    return re.sub(r"[^0-9Xx]", "", text.translate(CHINESE_DIGITS)).upper()
+    return re.sub(r"[^0-9Xx]", "", text.translate(DIGITS)).upper()
 
 
 def number_value(kind: str, text: str) -> str:
@@ -200,7 +214,7 @@ def ascii_host(text: str) -> str:
 def personal_data(text: str, service_numbers: frozenset[str]) -> list[tuple[int, int, str]]:
     """(start, end, kind) of each piece of personal data in folded `text`; URLs are not scanned.
     Numbers may be written in Chinese digits, whole or in part."""
-    text = text.translate(CHINESE_DIGITS)
+    text = text.translate(DIGITS)
     if not NUMBER_OR_AT_RE.search(text):
         return []  # every pattern needs an ASCII digit, or '@' for an address
     text = URL_RE.sub(lambda m: " " * len(m.group()), text)
