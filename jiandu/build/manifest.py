@@ -154,7 +154,12 @@ def planned_files(site: Path) -> dict[str, FileEntry]:
     except OSError as err:
         raise ManifestError(f"{site} 中没有可读的 {MANIFEST}（{err.strerror}），"
                             "不是一次完整生成的网站。") from None
-    files = {f.path: f for f in parse(data, f"{site}/{MANIFEST}").files}
+    return files_with_manifest(parse(data, f"{site}/{MANIFEST}"), data)
+
+
+def files_with_manifest(manifest: Manifest, data: bytes) -> dict[str, FileEntry]:
+    """The files `manifest` lists, and manifest.json itself as `data`."""
+    files = {f.path: f for f in manifest.files}
     files[MANIFEST] = FileEntry(MANIFEST, hashlib.sha256(data).hexdigest(), len(data))
     return files
 

@@ -96,30 +96,35 @@ class Reference:
     manifest_bytes: bytes  # what /manifest.json itself must contain
     description: str
 
+    def files(self) -> dict[str, manifests.FileEntry]:
+        """Every file the deployed site must hold, manifest.json included."""
+        return manifests.files_with_manifest(self.manifest, self.manifest_bytes)
+
     def expected(self) -> dict[str, str]:
-        """path -> SHA-256 of every file the deployed site must hold, manifest.json included."""
-        files = {f.path: f.sha256 for f in self.manifest.files}
-        files[manifests.MANIFEST] = hashlib.sha256(self.manifest_bytes).hexdigest()
-        return files
+        """path -> SHA-256 of every file the deployed site must hold."""
+        return {path: entry.sha256 for path, entry in self.files().items()}
 
 
 def _compare(path: str, want: str, body: bytes | None) -> Finding | None:
     if body is None:
         return Finding(path, "missing")
-    got = hashlib.sha256(body).hexdigest()
+    return _changed(path, want, hashlib.sha256(body).hexdigest())
+
+
+def _changed(path: str, want: str, got: str) -> Finding | None:
     if got != want:
         return Finding(path, "changed", f"应为 SHA-256 {want[:16]}…，实际为 {got[:16]}…")
     return None
 
 
 def verify_folder(folder: Path, reference: Reference) -> list[Finding]:
-    expected = reference.expected()
-    present = set(manifests.site_files(folder))
-    findings = [Finding(p, "extra") for p in sorted(present - set(expected))]
-    for path, want in expected.items():
-        body = (folder / path).read_bytes() if path in present else None
-        if finding := _compare(path, want, body):
-            findings.append(finding)
+    """The folder against the reference, by the same comparison as a build's own check."""
+    planned, found = reference.files(), manifests.tree_files(folder)
+    mismatch = manifests.compare(planned, found)
+    findings = [Finding(p, "extra") for p in mismatch.extra]
+    findings += [Finding(p, "missing") for p in mismatch.missing]
+    findings += [_changed(p, planned[p].sha256, found[p].sha256) or Finding(p, "changed")
+                 for p in mismatch.changed]
     return sorted(findings)
 
 
