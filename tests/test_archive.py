@@ -18,7 +18,8 @@ from jiandu.build.manifest import file_sha256, site_files
 from jiandu.commands.build import build
 from jiandu.content.edition_index import load_editions
 from jiandu.core.problems import Problems
-from jiandu.editions.archive import CONTENT_TYPES, archive, build_at_ref, public_url
+from jiandu.core.routes import public_url
+from jiandu.editions.archive import CONTENT_TYPES, archive, build_at_ref
 from tests.support.fixture import REGISTRY
 from tests.support.git import commit_all, git, make_repo
 from tests.support.project import parse

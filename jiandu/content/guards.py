@@ -380,7 +380,7 @@ class GuardSettings:
     def from_settings(cls, settings: Settings) -> GuardSettings:
         words_file = settings.content_folder / WORD_LIST
         return _guard_settings(settings.service_numbers, settings.link_allowlist,
-                               settings.site_url or settings.public_url or "", str(words_file),
+                               settings.public_base, str(words_file),
                                _stamp(words_file))
 
     def page_address(self, page: str) -> str:

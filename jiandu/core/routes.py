@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from jiandu.core.vocabulary import CommitmentStatus, EntryStatus, Kind, edition
 
@@ -239,6 +240,11 @@ def url_of(path: str) -> str:
 
 def is_external(target: str) -> bool:
     return target.startswith(EXTERNAL)
+
+
+def public_url(site_url: str, path: str) -> str:
+    """The address an output file is served at: directory URLs for index.html, %-quoted."""
+    return absolute(site_url.rstrip("/"), quote(url_of(path), safe="/"))
 
 
 def absolute(base: str, target: str) -> str:

@@ -86,6 +86,11 @@ class Settings:
     def content_folder(self) -> Path:
         return self.root / self.content
 
+    @property
+    def public_base(self) -> str:
+        """The site's absolute address: SITEURL when publishing, else the declared public URL."""
+        return (self.site_url or self.public_url or "").rstrip("/")
+
     def but(self, **changes) -> Settings:
         return replace(self, **changes)
 

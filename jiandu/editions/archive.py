@@ -22,7 +22,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from urllib.parse import quote
 
 from jiandu.build import manifest as manifests
 from jiandu.content.edition_index import ARCHIVES, Edition, Package, load_editions, save_editions
@@ -135,11 +134,6 @@ def build_at_ref(repo: Path, ref: str, output: Path) -> Source:
     return source
 
 
-def public_url(site_url: str, path: str) -> str:
-    """The address a file is served at: directory URLs for index.html."""
-    return routes.absolute(site_url.rstrip("/"), quote(routes.url_of(path), safe="/"))
-
-
 def content_type(path: str) -> str:
     return CONTENT_TYPES.get(Path(path).suffix.lower(), "application/octet-stream")
 
@@ -213,9 +207,9 @@ def write_warc(site: Path, target: Path, manifest: manifests.Manifest, info: dic
             warc_headers_dict={"WARC-Record-ID": info_id, "WARC-Date": warc_date,
                                "WARC-Filename": target.name}))
         paths = [f.path for f in manifest.files] + [manifests.MANIFEST]
-        for path in sorted(paths, key=lambda p: public_url(manifest.site_url, p)):
+        for path in sorted(paths, key=lambda p: routes.public_url(manifest.site_url, p)):
             body = (site / path).read_bytes()
-            uri = public_url(manifest.site_url, path)
+            uri = routes.public_url(manifest.site_url, path)
             http = StatusAndHeaders("200 OK", [("Content-Type", content_type(path)),
                                                ("Content-Length", str(len(body)))], protocol="HTTP/1.1")
             writer.write_record(writer.create_warc_record(
@@ -325,7 +319,7 @@ def _check_permanent_urls(repo: Path, editions: tuple[Edition, ...], source: Sou
                            f"请从 git 历史中恢复 {ARCHIVES}/ 中的文件。") from None
     lost = lost_paths([f.path for f in old.files], set(manifests.site_files(site)))
     if lost:
-        listed = "\n".join(f"  {public_url('', p)}" for p in lost)
+        listed = "\n".join(f"  {routes.public_url('', p)}" for p in lost)
         raise ArchiveError(f"以下网址在上一版本 {before.label} 中存在，本版本中消失了：\n{listed}\n"
                            "请为改名或改期号的记录填写 aliases（旧网址），然后再归档。")
 

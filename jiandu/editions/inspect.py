@@ -34,7 +34,6 @@ from jiandu.core.settings import Settings, UpdateDays
 from jiandu.core.vocabulary import Kind
 from jiandu.editions.linkcheck import LinkResult, check_links
 from jiandu.site.indexes import Indexes
-from jiandu.site.metadata import public_base
 from jiandu.site.pages import Page, site_pages
 
 BLOCKING, WARNING, INFO = "阻断", "提示", "信息"
@@ -540,7 +539,7 @@ def inspect_edition(output: Path, site: Site, idx: Indexes, settings: Settings, 
     plan = {p.path: p for p in site_pages(site, idx) if isinstance(p, Page)}
     sources = Sources(site, settings)
     pages = read_pages(output, plan)
-    base = public_base(settings)
+    base = settings.public_base
     derived = derived_links({settings.conac_url: "JIANDU_CONAC_URL",
                              identity_of(settings).police_url: "JIANDU_POLICE_RECORD"}, sources)
     ages = department_ages(site, idx)

@@ -35,7 +35,7 @@ from jiandu.build import manifest as manifests
 from jiandu.content.edition_index import ARCHIVES, load_editions
 from jiandu.core import download, routes
 from jiandu.core.problems import Problems
-from jiandu.editions.archive import ArchiveError, build_at_ref, public_url
+from jiandu.editions.archive import ArchiveError, build_at_ref
 
 MAX_PROBES = 5000  # addresses tried beyond the manifest over HTTP; bounds a crawl of a hostile site
 TIMEOUT = 30  # seconds a silent server is waited for
@@ -210,7 +210,7 @@ class _Site:
         self.root = urlsplit(self.base)
 
     def url(self, path: str) -> str:
-        return public_url(self.base, path)
+        return routes.public_url(self.base, path)
 
     def path_of(self, url: str) -> str | None:
         """The site path an address points to, or None if it is outside the site."""

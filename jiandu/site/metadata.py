@@ -100,13 +100,8 @@ class PageMeta:
         return "article" if self.article else "website"
 
 
-def public_base(settings: Settings) -> str:
-    """The site's absolute address: SITEURL when publishing, else the declared public URL."""
-    return (settings.site_url or settings.public_url or "").rstrip("/")
-
-
 def site_meta(settings: Settings) -> SiteMeta:
-    base = public_base(settings)
+    base = settings.public_base
     return SiteMeta(name=settings.site_name, domain=urlsplit(base).hostname or "",
                     id_code=settings.site_code or "", base=base)
 

@@ -27,7 +27,7 @@ from jiandu.site import feeds, opendata
 from jiandu.site.charts import Figure
 from jiandu.site.citations import cite_all
 from jiandu.site.indexes import CommitmentRef, Indexes, SegmentRef
-from jiandu.site.metadata import PageMeta, SiteMeta, describe, page_title, public_base, site_meta, with_meta
+from jiandu.site.metadata import PageMeta, SiteMeta, describe, page_title, site_meta, with_meta
 from jiandu.site.qr import render_qr
 from jiandu.site.routing import bounced_trails
 from jiandu.site.samples import Median, Rate
@@ -354,7 +354,7 @@ def _clash(page: Page, files: dict[str, Output], folders: dict[str, str]) -> tup
 
 
 def _record_pages(site: Site, idx: Indexes) -> list[Output]:
-    base = public_base(site.settings)
+    base = site.settings.public_base
     pages: list[Output] = [_qr_file(base, r) for r in (*site.inquiries, *site.entries)]
     for r in site.inquiries:
         follow_ups = {s.id: idx.follow_ups.get(routes.segment_key(r.key, s.id), []) for s in r.segments}
