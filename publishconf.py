@@ -1,12 +1,14 @@
 """Pelican settings for publishing: the development settings plus the public address."""
 
 import os
-import sys
+import runpy
 
-sys.path.append(os.path.dirname(os.path.abspath(__file__)))
-from pelicanconf import *  # noqa: F403
+# The pelicanconf.py beside this file, read afresh: an import would reuse whichever pelicanconf
+# module the process imported first (another project's, in a process that builds two).
+_DEVELOPMENT = runpy.run_path(os.path.join(os.path.dirname(os.path.abspath(__file__)), "pelicanconf.py"))
+globals().update({name: value for name, value in _DEVELOPMENT.items() if name.isupper()})
 
-SITEURL = os.environ.get("JIANDU_SITEURL", JIANDU_PUBLIC_URL)  # noqa: F405
+SITEURL = os.environ.get("JIANDU_SITEURL", _DEVELOPMENT["JIANDU_PUBLIC_URL"])
 RELATIVE_URLS = False
 
 # Deployment target of `invoke publish` (see README, "Publishing"): a local folder, `rsync:/path`

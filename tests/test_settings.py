@@ -84,3 +84,21 @@ def test_build_prints_what_it_made_instead_of_pelicans_zero_articles(tree, tmp_p
     assert codes == inquiries + entries
     assert f"：{pages} 个网页、{feeds} 个订阅源、{data} 个数据文件、{codes} 个二维码，输出文件共 {len(files)} 个" in printed
     assert printed.rstrip().endswith(f"网站已生成：{output}")
+
+
+def test_publishconf_reads_the_pelicanconf_beside_it(tmp_path):
+    """Two projects published from one process each get their own development settings."""
+    import shutil
+
+    from jiandu.commands.build import read_pelican_settings
+    from tests.support.project import PROJECT
+
+    names = {}
+    for name in ("甲站", "乙站"):
+        folder = tmp_path / name
+        (folder / "content").mkdir(parents=True)
+        shutil.copy(PROJECT / "publishconf.py", folder / "publishconf.py")
+        conf = (PROJECT / "pelicanconf.py").read_text(encoding="utf-8")
+        (folder / "pelicanconf.py").write_text(conf + f"\nSITENAME = {name!r}\n", encoding="utf-8")
+        names[name] = read_pelican_settings(folder / "publishconf.py")["SITENAME"]
+    assert names == {"甲站": "甲站", "乙站": "乙站"}
