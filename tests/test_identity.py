@@ -21,9 +21,8 @@ IDENTITY = ("JIANDU_SPONSOR", "JIANDU_OPERATOR", "JIANDU_CONTACT", "JIANDU_SITE_
 
 @pytest.fixture
 def project(tree) -> Path:
-    """The fixture content with a copy of the project's settings and theme beside it. Publishing
-    uses this pelicanconf.py itself: publishconf.py would import whichever pelicanconf module this
-    test process imported first."""
+    """The fixture content with a copy of the project's settings and theme beside it, so that a
+    test can edit the settings that this project's publishing reads."""
     shutil.copy(PROJECT / "pelicanconf.py", tree / "pelicanconf.py")
     shutil.copytree(PROJECT / "theme", tree / "theme")
     return make_publishable(tree)
