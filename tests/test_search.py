@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 from jiandu.site.search_words import query_words
 from tests.support.project import CONF, PROJECT
 from tests.support.search_index import Bundle, base36
-from tests.support.server import serving
+from tests.support.server import QuietHandler, serving
 
 ANSWERS = yaml.safe_load((PROJECT / "tests" / "search_answers.yml").read_text(encoding="utf-8"))
 REPORT = PROJECT / "test-output" / "search-quality.json"
@@ -295,3 +295,30 @@ def test_department_names_include_joined_and_city_forms():
     city = SimpleNamespace(name="济南市城市管理局", short="市城管局", aliases=[])
     assert department_names(city) == ["济南市城市管理局", "城市管理局", "济南城市管理局", "市城管局", "城管局",
                                       "济南城管局"]
+
+
+class FailingOnce(QuietHandler):
+    """A phone's network: the eleventh result file fails once."""
+
+    results = 0
+
+    def do_GET(self):
+        if "/r/" in self.path:
+            FailingOnce.results += 1
+            if FailingOnce.results == 11:
+                self.send_error(503)
+                return None
+        return super().do_GET()
+
+
+def test_more_results_are_asked_for_again_after_a_failed_request(demo_site, page):
+    FailingOnce.results = 0
+    with serving(demo_site, FailingOnce) as server:
+        page.goto(f"{server.url}/search/?kind=%E4%B8%93%E6%A0%8F")  # 专栏: more than ten results
+        page.locator("#search-results li").nth(9).wait_for()
+        page.click("#search-more")
+        page.wait_for_function("document.getElementById('search-status').textContent.includes('没能加载')")
+        assert page.locator("#search-results li").count() == 10 and page.locator("#search-more").is_visible()
+        page.click("#search-more")
+        page.locator("#search-results li").nth(19).wait_for()
+        assert page.inner_text("#search-status").startswith("共找到 50 条记录，已显示前 20 条")

@@ -98,7 +98,13 @@ async function showMore(results, shownSoFar, total, note = "") {
   const shown = shownSoFar + next.length;
   moreButton.hidden = shown >= results.length;
   moreButton.onclick = async () => {
-    await showMore(results, shown, total, note).catch(failed);
+    try {
+      await showMore(results, shown, total, note);
+    } catch (error) {
+      if (error instanceof IndexReplaced) return failed(error);
+      statusLine.textContent = "没能加载更多结果，请检查网络后再点“显示更多结果”。";
+      return undefined; // the button stays, and asks again
+    }
     list.children[shown]?.querySelector("a")?.focus();
   };
   statusLine.textContent = `共找到 ${total} 条记录${results.length > shown ? `，已显示前 ${shown} 条` : ""}。${note}`;
@@ -152,7 +158,10 @@ function readEntry() {
 }
 
 function entry() {
-  entryRead ??= readEntry();
+  entryRead ??= readEntry().catch((error) => {
+    entryRead = undefined;
+    throw error;
+  });
   return entryRead;
 }
 
@@ -172,6 +181,9 @@ function readFile(name) {
       if (data[0] !== 0x1f || data[1] !== 0x8b) return data;
       const unpacked = new Blob([data]).stream().pipeThrough(new DecompressionStream("gzip"));
       return new Uint8Array(await new Response(unpacked).arrayBuffer());
+    }).catch((error) => {
+      fileReads.delete(name); // a phone's network fails now and then: asked again, it is fetched again
+      throw error;
     }));
   }
   return fileReads.get(name);
