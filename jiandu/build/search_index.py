@@ -51,7 +51,7 @@ SCORE_TABLE = [round(math.expm1(q / SCORE_STEPS) * 1000) for q in range(256)]
 BUCKET_POSTINGS = 4000  # postings per word-list file on average: the bytes a query word costs besides its own
 MAX_PAGES, MAX_WORDS = (1 << 24) - 1, (1 << 24) - 1  # 24 bits each in a posting's sort key
 BLOCK = 1 << 18  # postings per step of the numpy work: bounds its temporary arrays
-SPELLED_PAIR = 1 + 2 * 3  # "9" and two spelled characters (site/search_words.py)
+SPELLED_CHAR, SPELLED_PAIR = 1 + 3, 1 + 2 * 3  # "9" and one or two spelled characters (search_words.py)
 
 
 class SearchIndexError(RuntimeError):
@@ -145,12 +145,7 @@ def _json(value) -> bytes:
 
 
 def _base36(n: int) -> str:
-    digits = ""
-    while True:
-        n, digit = divmod(n, 36)
-        digits = "0123456789abcdefghijklmnopqrstuvwxyz"[digit] + digits
-        if not n:
-            return digits
+    return np.base_repr(n, 36).lower()
 
 
 def bucket_of(word: str, buckets: int) -> int:
@@ -334,7 +329,7 @@ class WordLists:
 
 def _first_character(word: str) -> str | None:
     """The word of a spelled Han pair's first character (9abcdef -> 9abc)."""
-    return word[:1 + 3] if len(word) == SPELLED_PAIR and word.startswith(MARK) else None
+    return word[:SPELLED_CHAR] if len(word) == SPELLED_PAIR and word.startswith(MARK) else None
 
 
 def _scores(word, page, lighter, lengths, words: int) -> np.ndarray:

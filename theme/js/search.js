@@ -146,6 +146,8 @@ async function suggest(query) {
 // ---- the index: written by jiandu/build/search_index.py, which describes its files ------------
 let entryRead;
 const fileReads = new Map();
+const TEXT = new TextDecoder();
+const UTF8 = new TextEncoder();
 
 // The site was published again since this page read the index: its files have a new folder.
 class IndexReplaced extends Error {}
@@ -190,7 +192,7 @@ function readFile(name) {
 }
 
 async function readJson(name) {
-  return JSON.parse(new TextDecoder().decode(await readFile(name)));
+  return JSON.parse(TEXT.decode(await readFile(name)));
 }
 
 // One list of a list file: its page numbers, and its score bytes if the file has them.
@@ -206,12 +208,11 @@ function readList(data, wanted) {
     }
   };
   const scored = varint() === 1;
-  const decoder = new TextDecoder();
   let body = 0;
   let found = null;
   for (let lists = varint(); lists > 0; lists--) {
     const size = varint();
-    const key = decoder.decode(data.subarray(at, at + size));
+    const key = TEXT.decode(data.subarray(at, at + size));
     at += size;
     const pages = varint();
     const bytes = varint();
@@ -232,7 +233,7 @@ const CRC = Array.from({ length: 256 }, (_, n) => {
 
 function crc32(text) {
   let crc = 0xffffffff;
-  for (const byte of new TextEncoder().encode(text)) crc = CRC[(crc ^ byte) & 0xff] ^ (crc >>> 8);
+  for (const byte of UTF8.encode(text)) crc = CRC[(crc ^ byte) & 0xff] ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }
 
