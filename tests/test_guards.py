@@ -7,7 +7,7 @@ import io
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from jiandu.commands.build import build_or_report, check
@@ -334,6 +334,36 @@ def test_personal_data_and_links_as_before(text):
         for name, rx in before.items():
             setattr(guards, name, rx)
     assert (guards.personal_data(text, GS.service_numbers), guards.text_urls(text)) == expected
+
+
+# Runs of digits near the seven the quick test in personal_data asks for: digits of every kind
+# (Chinese, full-width, Arabic-Indic) with the separators the patterns allow and some they do not,
+# among the words and signs around numbers.
+DIGIT_RUN = st.lists(st.tuples(
+    st.sampled_from(list("0123456789一二三四五六七八九〇零幺壹贰叁肆伍陆柒捌玖貳參陸") + ["１", "٣"]),
+    st.sampled_from([""] * 12 + [" ", "-", "\n", "  ", "十", "."])),
+    min_size=5, max_size=9).map(lambda pairs: "".join(d + sep for d, sep in pairs))
+NUMBERS = st.lists(st.one_of(
+    DIGIT_RUN,
+    st.sampled_from(["电话", "号码：", "+86 ", "0086-", "(0531)", "0531-", "@", "a@b.cn", "x", "X",
+                     "http://a.cn/", " ", "中", FAKE_ID, FAKE_CARD]),
+    st.characters(codec="utf-8")), max_size=4).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=NUMBERS)
+@example(text="电话888 6666")  # the shortest: seven digits, one space
+@example(text="热线：八八八-六六六六")
+@example(text="a@b.cn")
+def test_quick_test_passes_over_no_personal_data(text):
+    """A text the quick test passes over holds nothing the patterns would find without it."""
+    found = guards.personal_data(text, GS.service_numbers)
+    before = guards.NUMBER_OR_AT_RE
+    try:
+        guards.NUMBER_OR_AT_RE = re.compile("")  # matches always
+        assert guards.personal_data(text, GS.service_numbers) == found
+    finally:
+        guards.NUMBER_OR_AT_RE = before
 
 
 @pytest.mark.parametrize("body, kind, shown", [

@@ -104,10 +104,14 @@ URL_RE = re.compile(r"(?=[hHfF])(?<![A-Za-z0-9+.-])(?:https?|ftps?):[/\\]{0,8}+"
 # A scheme followed by a non-ASCII host (an internationalised domain): checked as a link too.
 IDN_URL_RE = re.compile(r"(?=[hHfF])(?:https?|ftps?)://[^\s\"'<>()\[\]{},;:/?#\\]{1,63}+", re.IGNORECASE)
 ASCII_HOST_RE = re.compile(r"[a-z0-9.-]*\.[a-z]{2,}")  # fullmatch only: one start, linear
-# Cheap tests of whether any of the patterns above can match at all: what most short texts need.
-NUMBER_OR_AT_RE = re.compile(r"[0-9@]")
 CHINESE_DIGITS = dict(zip(map(ord, "〇零一二三四五六七八九幺壹贰叁肆伍陆柒捌玖貳參陸"),
                           "00123456789112345678923" + "6", strict=True))
+# A cheap test of whether any personal-data pattern can match at all, read before the digits are
+# translated (DIGITS turns exactly these characters, \d and the Chinese digits, into ASCII digits):
+# every number pattern above needs seven digits, each at most one '-' or space from the next
+# (a local number 888 6666 is the shortest), and an address needs '@'. Most texts have neither.
+_ANY_DIGIT = r"[\d" + "".join(map(chr, CHINESE_DIGITS)) + "]"
+NUMBER_OR_AT_RE = re.compile(_ANY_DIGIT + r"(?:[-\s]?" + _ANY_DIGIT + "){6}|@")
 
 
 class _DigitTable(dict):
@@ -214,9 +218,9 @@ def ascii_host(text: str) -> str:
 def personal_data(text: str, service_numbers: frozenset[str]) -> list[tuple[int, int, str]]:
     """(start, end, kind) of each piece of personal data in folded `text`; URLs are not scanned.
     Numbers may be written in Chinese digits, whole or in part."""
-    text = text.translate(DIGITS)
     if not NUMBER_OR_AT_RE.search(text):
-        return []  # every pattern needs an ASCII digit, or '@' for an address
+        return []
+    text = text.translate(DIGITS)
     text = URL_RE.sub(lambda m: " " * len(m.group()), text)
     found: list[tuple[int, int, str]] = []
     starts: list[int] = []  # of the matches taken, sorted; matches never overlap
