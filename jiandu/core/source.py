@@ -216,6 +216,9 @@ def _yaml_problem(problem: str) -> str:
     return f"{said}（{problem}）" if said else problem
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
 @dataclass
 class _Builder:
     """Turns composed nodes into plain data, noting every line; bounded in depth and size."""
@@ -257,7 +260,8 @@ class _Builder:
         return out
 
     def _scalar(self, node, line: int):
-        value = self.loader.construct_object(node)
+        # Text, most values, is the node's value as it stands: what construct_object returns.
+        value = node.value if node.tag == _STR_TAG else self.loader.construct_object(node)
         if isinstance(value, str) and XML_ILLEGAL_RE.search(value):  # written as an escape, "\x0b"
             _report_chars(value, self.path, line, self.problems)
         return value
