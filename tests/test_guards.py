@@ -30,6 +30,7 @@ from jiandu.content.guards import (
 )
 from jiandu.content.visible import HTML
 from jiandu.core.settings import jiandu_settings
+from jiandu.core.source import Located
 from tests.support.content import problems, write
 from tests.support.personal import FAKE_CARD, FAKE_ID, GS, entry, kinds
 from tests.support.project import CONF
@@ -364,6 +365,51 @@ def test_quick_test_passes_over_no_personal_data(text):
         assert guards.personal_data(text, GS.service_numbers) == found
     finally:
         guards.NUMBER_OR_AT_RE = before
+
+
+def _values_one_by_one(data, located, gs, key=()):
+    """scan_values as it was: one scan for each value."""
+    if isinstance(data, dict):
+        return [f for k, v in data.items() if not (key == () and k == guards.EXEMPTIONS_KEY)
+                for f in _values_one_by_one(v, located, gs, key + (k,))]
+    if isinstance(data, list):
+        return [f for i, v in enumerate(data) for f in _values_one_by_one(v, located, gs, key + (i,))]
+    if isinstance(data, str):
+        return guards.scan_text(data, located.line(key), gs)
+    return []
+
+
+# Words that a join of values could complete: spaced, ASCII, around the separator's neighbours.
+WORDY_GS = GuardSettings(GS.service_numbers, GS.allowlist,
+                         GS.words + (("ab", "测试"), ("x y", "测试"), ("场赌", "测试"), ("8 6", "测试")),
+                         GS.site)
+VALUE = st.one_of(HOSTILE, NUMBERS, st.sampled_from(["赌", "场", "a", "b", "x", " y", "<", "", "ab"]),
+                  st.integers(), st.none())
+VALUES = st.recursive(VALUE, lambda inner: st.one_of(
+    st.lists(inner, max_size=5),
+    st.dictionaries(st.sampled_from(["title", "exemptions", "a", "b", 1]), inner, max_size=4)),
+    max_leaves=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=VALUES, gs=st.sampled_from([GS, WORDY_GS]))
+@example(data=["赌", "场"], gs=GS)  # 赌场 across two values is neither
+@example(data=["电话", "888 6666", "138", "12345678"], gs=GS)
+@example(data=["http://例子", "中国"], gs=GS)
+@example(data=["a@b", ".cn"], gs=GS)
+def test_values_scanned_as_one_text_find_what_each_value_scanned_alone_does(data, gs):
+    lines = {}
+
+    def number(key, value):  # a distinct line for every value
+        lines[key] = len(lines) + 1
+        for i, v in (value.items() if isinstance(value, dict) else
+                     enumerate(value) if isinstance(value, list) else ()):
+            number(key + (i,), v)
+
+    number((), data)
+    located = Located(data, lines)
+    assert sorted(guards.scan_values(data, located, gs)) == sorted(
+        _values_one_by_one(data, located, gs))
 
 
 @pytest.mark.parametrize("body, kind, shown", [

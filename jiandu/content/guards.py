@@ -582,21 +582,55 @@ def _rendered_line(body: str, key: tuple, nth: int, gs: GuardSettings, base: str
 def scan_text(text: str, line: int, gs: GuardSettings) -> list[Finding]:
     """A value shown as plain text (escaped on the page): personal data, words and links."""
     hits = scan(text, TEXT, gs)
-    if SCHEME_RE.match(text.strip()):  # a URL field: the page links to it as written
-        hits += _link_hits(text.strip(), text.strip(), 0, len(text), gs, None, attribute=True)
+    if SCHEME_RE.match(text.strip()):
+        hits += _url_field(text, gs)
     return [_finding(h, line, text, spans=False) for h in hits]
+
+
+def _url_field(text: str, gs: GuardSettings) -> list[Hit]:
+    """A URL field: the page links to it as written."""
+    return _link_hits(text.strip(), text.strip(), 0, len(text), gs, None, attribute=True)
+
+
+# Between the values of a file when they are scanned as one text: no pattern above matches '<'
+# and every lookaround reads it as the end of a text, so each match lies within one value and is
+# the match scanning that value alone finds. Words from the list that contain it end the join.
+VALUE_SEPARATOR = "<"
 
 
 def scan_values(data, located: Located, gs: GuardSettings, key: tuple = ()) -> list[Finding]:
     """Every text value in front matter or a YAML file, except the exemptions themselves."""
+    texts = list(_text_values(data, key))
+    if not _joinable(gs.words):
+        return [f for k, text in texts for f in scan_text(text, located.line(k), gs)]
+    # One scan of all values, rather than one per value: a record has dozens, most of them short.
+    starts = list(accumulate((len(text) + len(VALUE_SEPARATOR) for _, text in texts), initial=0))
+    findings = []
+    for hit in scan(VALUE_SEPARATOR.join(text for _, text in texts), TEXT, gs):
+        k, text = texts[bisect_right(starts, hit.start) - 1]
+        findings.append(_finding(hit, located.line(k), text, spans=False))
+    for k, text in texts:
+        if SCHEME_RE.match(text.strip()):
+            findings += [_finding(h, located.line(k), text, spans=False) for h in _url_field(text, gs)]
+    return findings
+
+
+def _text_values(data, key: tuple):
+    """(key, text) of each text value, in order."""
     if isinstance(data, dict):
-        return [f for k, v in data.items() if not (key == () and k == EXEMPTIONS_KEY)
-                for f in scan_values(v, located, gs, key + (k,))]
-    if isinstance(data, list):
-        return [f for i, v in enumerate(data) for f in scan_values(v, located, gs, key + (i,))]
-    if isinstance(data, str):
-        return scan_text(data, located.line(key), gs)
-    return []
+        for k, v in data.items():
+            if not (key == () and k == EXEMPTIONS_KEY):
+                yield from _text_values(v, key + (k,))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from _text_values(v, key + (i,))
+    elif isinstance(data, str):
+        yield key, data
+
+
+@lru_cache(maxsize=8)
+def _joinable(words: tuple[tuple[str, str], ...]) -> bool:
+    return not any(VALUE_SEPARATOR in word for word, _ in words)
 
 
 def guard_source(source: SourceFile, exemptions: list[dict] | None, settings: Settings,
