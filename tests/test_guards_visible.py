@@ -352,3 +352,13 @@ def test_front_matter_values_are_read_as_shown_and_resolved(tree):
     lines = problems(tree)
     assert any(":4: 外部链接指向不在白名单内的域名：evil.com" in line for line in lines), lines
     assert any("发现个人信息（手机号码）：13*******00（原文经过拆分或变形" in line for line in lines), lines
+
+
+def test_characters_the_fold_does_not_look_up_fold_to_one_character():
+    """visible._plain looks up only characters outside the common blocks: each inside them must
+    fold to exactly one character, or a vanished or expanded one would be mapped wrongly."""
+    from jiandu.content.visible import _UNCOMMON_RE, fold_char
+
+    common = [chr(c) for c in range(0x110000) if not _UNCOMMON_RE.match(chr(c))]
+    assert len(common) > 27_000 and "\u200b" not in common and "…" not in common
+    assert [c for c in common if len(fold_char(c)) != 1] == []

@@ -634,10 +634,11 @@ def _joinable(words: tuple[tuple[str, str], ...]) -> bool:
 
 
 def guard_source(source: SourceFile, exemptions: list[dict] | None, settings: Settings,
-                 problems: Problems, page: str = "") -> None:
+                 problems: Problems, page: str = "", gs: GuardSettings | None = None) -> None:
     """Report every finding in one Markdown file that no exemption covers, and unused exemptions.
-    `page` is the record's address (`column/2016-009`), that relative links resolve against."""
-    gs = GuardSettings.from_settings(settings)
+    `page` is the record's address (`column/2016-009`), that relative links resolve against;
+    `gs`, if given, the guard settings read once for a batch of files."""
+    gs = gs or GuardSettings.from_settings(settings)
     findings = scan_values(source.meta.data, source.meta, gs)
     findings += scan_body(source.body, source.body_line, gs, page)
     report(source.path, findings, exemptions or [], problems)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from jiandu.content.edition_index import load_editions
 from jiandu.content.guards import KINDS as GUARD_KINDS
-from jiandu.content.guards import WORD_LIST, guard_source, guard_yaml, load_word_list
+from jiandu.content.guards import WORD_LIST, GuardSettings, guard_source, guard_yaml, load_word_list
 from jiandu.content.model import (
     Alias,
     ColumnEntry,
@@ -390,20 +390,24 @@ def read_files(files: list[tuple[str, str, Path]], registry: Registry, settings:
     """Stage one for each file; large batches are spread over worker processes."""
     from jiandu.core.workers import run_split
 
+    gs = GuardSettings.from_settings(settings)  # once: it looks at the word list's file
+
     def one(item):
         path, kind, file = item
-        return path, read_file(kind, file, path, registry, settings)
+        return path, read_file(kind, file, path, registry, settings, gs)
 
     return dict(run_split(one, files, progress=progress, label="读取"))
 
 
-def read_file(kind: Kind, file: Path, shown: str, registry: Registry, settings: Settings) -> FileResult:
+def read_file(kind: Kind, file: Path, shown: str, registry: Registry, settings: Settings,
+              gs: GuardSettings | None = None) -> FileResult:
     problems = Problems()
     stamp = _stamp(file)
     parsed = _parse_file(kind, file, shown, Lookups(registry, settings.routing_origins), problems,
                          settings.max_file_bytes)
     if parsed:
-        guard_source(parsed.source, parsed.values["exemptions"], settings, problems, page=parsed.key or "")
+        guard_source(parsed.source, parsed.values["exemptions"], settings, problems, page=parsed.key or "",
+                     gs=gs)
     record = None
     if parsed and not problems:
         body = render_body(parsed.source.body)

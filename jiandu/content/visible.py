@@ -108,6 +108,11 @@ class _IrregularTable(dict):
 
 
 _FOLD, _IRREGULAR = _FoldTable(), _IrregularTable()
+# Characters outside the blocks Chinese text is written in: ASCII, general punctuation (less ‗ ‥ …),
+# CJK symbols and punctuation, CJK ideographs and full-width forms. Only these can be irregular
+# (tests/test_guards_visible.py checks every character of those blocks), so only these are looked up.
+_UNCOMMON_RE = re.compile("[^\x00-\x7f\u2010-\u2016\u2018-\u2024\u2027\u3000-\u303f"
+                          "\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff60]")
 
 
 def fold_plain(text: str) -> str:
@@ -199,7 +204,7 @@ def _plain(b: _Builder, src: str, start: int, end: int) -> None:
     """Text between tokens, folded by str.translate; only characters that vanish or expand
     (zero-width spaces, `…`) are mapped one by one."""
     piece = src[start:end]
-    irregular = piece.translate(_IRREGULAR)
+    irregular = "".join(_UNCOMMON_RE.findall(piece)).translate(_IRREGULAR)
     if not irregular:
         b.emit(start, end, piece.translate(_FOLD))
         return

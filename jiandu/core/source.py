@@ -41,6 +41,7 @@ MAX_NODES = 50_000  # values in one file; a record has a few dozen, a large regi
 MAX_MARKUP_WORK = 2_000_000_000
 SCAN, COPY, ITEM = 1000, 1, 100_000  # a character scanned in Python, one copied, a list item
 MARKUP_CHARS = "[*_`&<>\\"
+MARKUP_RE = re.compile("[" + re.escape(MARKUP_CHARS) + "]")
 BLOCK_LINE_RE = re.compile(r"^([ \t]*)(?:[-*+>]|\d{1,9}[.)])", re.MULTILINE)  # nested: dearer
 MAX_PROBLEM_LINES = 10  # lines with bad characters reported per file; a binary file has thousands
 
@@ -343,6 +344,8 @@ def markup_work(body: str) -> tuple[int, int]:
     tags, at = _tag_scan(body)
     worst = SCAN * tags
     total = worst + ITEM * sum(1 + len(indent) // 2 for indent in BLOCK_LINE_RE.findall(body))
+    if not MARKUP_RE.search(body):
+        return total, at  # no paragraph costs anything more
     start = 0
     for block in re.split(r"(\n[ \t]*\n)", body):  # Markdown parses inline markup by paragraph
         markup = sum(block.count(c) for c in MARKUP_CHARS)
