@@ -163,3 +163,23 @@ def test_plain_text_inline_pass_is_in_use():
     assert "_InlineProcessor__handleInline" in vars(InlineProcessor)
     _markdown().reset().convert("王女士反映了问题。")
     assert inline.known_patterns  # every pattern is one it knows the markup of
+
+
+@pytest.mark.parametrize("text", [  # each block the quick tests look for, in prose
+    "> 王女士反映", "问题\n> 王女士反映", "标题\n===\n\n正文", "标题\n---\n\n正文", "术语\n: 定义",
+    "术语\n:   定义\n\n正文", "王女士:反映", "问题\n-反映", "问题\n=反映",
+])
+def test_quick_block_tests_change_nothing(text):
+    from jiandu.content.sanitize import _markdown
+
+    assert _markdown().reset().convert(text) == REFERENCE_MARKDOWN.reset().convert(text)
+
+
+def test_quick_block_processors_are_in_use_in_markdowns_order():
+    from jiandu.content.sanitize import QUICK_BLOCKS, _markdown
+
+    blocks = _markdown().parser.blockprocessors
+    assert [type(blocks[name]) for _, name, _ in QUICK_BLOCKS] == [quick for quick, _, _ in QUICK_BLOCKS]
+    reference = REFERENCE_MARKDOWN.parser.blockprocessors
+    extended = {quick: quick.__base__ for quick, _, _ in QUICK_BLOCKS}
+    assert [extended.get(type(p), type(p)) for p in blocks] == [type(p) for p in reference]

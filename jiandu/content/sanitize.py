@@ -15,6 +15,8 @@ from functools import lru_cache
 
 import markdown
 import nh3
+from markdown.blockprocessors import BlockQuoteProcessor, SetextHeaderProcessor
+from markdown.extensions.def_list import DefListProcessor
 from markdown.treeprocessors import InlineProcessor
 
 ALLOWED_TAGS = frozenset({
@@ -97,6 +99,10 @@ def render_body(text: str) -> str:
 def _markdown() -> markdown.Markdown:
     md = _plain_markdown()
     md.treeprocessors.register(PlainTextInline(md), "inline", 20)  # in place of Markdown's own
+    blocks = md.parser.blockprocessors
+    for quick, name, priority in QUICK_BLOCKS:  # each in place of the one it extends
+        if type(blocks[name]) is quick.__base__:
+            blocks.register(quick(md.parser), name, priority)
     return md
 
 
@@ -131,3 +137,26 @@ class PlainTextInline(InlineProcessor):
         if self.known_patterns and not INLINE_MARKUP_RE.search(data):
             return data
         return super()._InlineProcessor__handleInline(data, patternIndex)
+
+
+# Block processors whose test searches every paragraph with a regular expression that needs one
+# ASCII sign that Chinese prose seldom has: the sign is looked for first.
+
+class QuickBlockQuote(BlockQuoteProcessor):
+    def test(self, parent, block: str) -> bool:
+        return ">" in block and super().test(parent, block)  # a line starting with '>'
+
+
+class QuickDefList(DefListProcessor):
+    def test(self, parent, block: str) -> bool:
+        return ":" in block and super().test(parent, block)  # a line starting with ': '
+
+
+class QuickSetextHeader(SetextHeaderProcessor):
+    def test(self, parent, block: str) -> bool:  # a second line of '=' or '-'
+        return ("\n=" in block or "\n-" in block) and super().test(parent, block)
+
+
+# (class, name, priority): as Python-Markdown and its def_list extension register them.
+QUICK_BLOCKS = ((QuickBlockQuote, "quote", 20), (QuickDefList, "deflist", 25),
+                (QuickSetextHeader, "setextheader", 60))
