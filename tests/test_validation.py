@@ -323,3 +323,24 @@ def test_routing_settings_are_checked(tree, override, message):
     out = io.StringIO()
     assert check(CONF, tree, out=out, **override) == 1
     assert out.getvalue().splitlines()[:-1] == [message]
+
+
+@pytest.mark.parametrize("text", [
+    "a: 1\nb: -0\nc: +7\nd: 0101\ne: 1:30\nf: 1.5\ng: yes\nh: True\ni: ~\nj:\nk: null\nl: '1'\nm: \"\"\n"
+    "n: 2017-03-05\no: 0x1F\np: 1234567890123456789\nq: [1, true, ~, '', x]\nr: {s: NULL}\n",
+    "- 1\n- FALSE\n- Null\n- ! 12\n- &a 1\n",
+])
+def test_yaml_values_resolve_as_pyyaml_resolves_them(text):
+    """The loader's own resolve gives the types PyYAML's general one gives for its resolvers."""
+    import yaml
+    from yaml.resolver import BaseResolver
+
+    from jiandu.core.source import _Loader, _StrictLoader
+
+    assert None not in _Loader.yaml_implicit_resolvers and not _Loader.yaml_path_resolvers
+
+    class General(_StrictLoader):
+        resolve = BaseResolver.resolve
+
+    for loader in (_Loader, _StrictLoader):
+        assert yaml.load(text, Loader=loader) == yaml.load(text, Loader=General)

@@ -509,6 +509,8 @@ def scan_body(body: str, first_line: int, gs: GuardSettings, page: str = "") -> 
     base = gs.page_address(page)
     seen = scan(render_body(body), HTML, gs, base)
     # The source is scanned only to place what the page shows: a clean page needs no second scan.
+    if not seen and "<" not in body:
+        return []  # nothing shown, and no HTML to hide text in
     written = scan(body, MARKDOWN, gs, base) if seen else []
     lines = LineIndex(body, first_line)
     findings = []

@@ -101,6 +101,16 @@ class _Loader(_Base):
 
     yaml_implicit_resolvers: dict = {}
 
+    def resolve(self, kind, value, implicit):
+        """BaseResolver.resolve without what this loader never registers: resolvers for any first
+        character and path resolvers (tests/test_validation.py checks that none are)."""
+        if kind is ScalarNode and implicit[0]:
+            for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                if regexp.match(value):
+                    return tag
+            return self.DEFAULT_SCALAR_TAG
+        return super().resolve(kind, value, implicit)
+
 
 for _tag, _pattern, _first in (
     ("bool", r"true|True|TRUE|false|False|FALSE", "tTfF"),
