@@ -362,3 +362,12 @@ def test_characters_the_fold_does_not_look_up_fold_to_one_character():
     common = [chr(c) for c in range(0x110000) if not _UNCOMMON_RE.match(chr(c))]
     assert len(common) > 27_000 and "\u200b" not in common and "…" not in common
     assert [c for c in common if len(fold_char(c)) != 1] == []
+
+
+def test_characters_the_fold_does_not_look_up_fold_to_themselves():
+    """visible._fold_text replaces only the characters _CHANGING_RE matches."""
+    from jiandu.content.visible import _CHANGING_RE, fold_char
+
+    kept = [chr(c) for c in range(0x110000) if not _CHANGING_RE.match(chr(c))]
+    assert len(kept) > 27_000 and "，" not in kept and "\u2014" not in kept
+    assert [c for c in kept if fold_char(c) != c] == []
