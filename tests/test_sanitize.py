@@ -168,6 +168,8 @@ def test_plain_text_inline_pass_is_in_use():
 @pytest.mark.parametrize("text", [  # each block the quick tests look for, in prose
     "> 王女士反映", "问题\n> 王女士反映", "标题\n===\n\n正文", "标题\n---\n\n正文", "术语\n: 定义",
     "术语\n:   定义\n\n正文", "王女士:反映", "问题\n-反映", "问题\n=反映",
+    "<div>王女士</div>\n\n反映", "王女士 &amp; 反映", "王女士&copy反映", "反映\n\n<!-- x -->\n\n问题",
+    "王女士\t反映\n\n\n    代码\n\n问题",
 ])
 def test_quick_block_tests_change_nothing(text):
     from jiandu.content.sanitize import _markdown
@@ -175,11 +177,14 @@ def test_quick_block_tests_change_nothing(text):
     assert _markdown().reset().convert(text) == REFERENCE_MARKDOWN.reset().convert(text)
 
 
-def test_quick_block_processors_are_in_use_in_markdowns_order():
-    from jiandu.content.sanitize import QUICK_BLOCKS, _markdown
+def test_quick_processors_are_in_use_in_markdowns_order():
+    from jiandu.content.sanitize import QUICK_BLOCKS, QuickHtmlBlock, _markdown
 
-    blocks = _markdown().parser.blockprocessors
-    assert [type(blocks[name]) for _, name, _ in QUICK_BLOCKS] == [quick for quick, _, _ in QUICK_BLOCKS]
-    reference = REFERENCE_MARKDOWN.parser.blockprocessors
-    extended = {quick: quick.__base__ for quick, _, _ in QUICK_BLOCKS}
-    assert [extended.get(type(p), type(p)) for p in blocks] == [type(p) for p in reference]
+    md, reference = _markdown(), REFERENCE_MARKDOWN
+    assert type(md.preprocessors["html_block"]) is QuickHtmlBlock
+    assert [type(md.parser.blockprocessors[name]) for _, name, _ in QUICK_BLOCKS] == [
+        quick for quick, _, _ in QUICK_BLOCKS]
+    extended = {quick: quick.__base__ for quick in [quick for quick, _, _ in QUICK_BLOCKS] + [QuickHtmlBlock]}
+    for mine, theirs in ((md.preprocessors, reference.preprocessors),
+                         (md.parser.blockprocessors, reference.parser.blockprocessors)):
+        assert [extended.get(type(p), type(p)) for p in mine] == [type(p) for p in theirs]

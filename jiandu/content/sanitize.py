@@ -17,6 +17,7 @@ import markdown
 import nh3
 from markdown.blockprocessors import BlockQuoteProcessor, SetextHeaderProcessor
 from markdown.extensions.def_list import DefListProcessor
+from markdown.extensions.md_in_html import HtmlBlockPreprocessor
 from markdown.treeprocessors import InlineProcessor
 
 ALLOWED_TAGS = frozenset({
@@ -103,6 +104,8 @@ def _markdown() -> markdown.Markdown:
     for quick, name, priority in QUICK_BLOCKS:  # each in place of the one it extends
         if type(blocks[name]) is quick.__base__:
             blocks.register(quick(md.parser), name, priority)
+    if type(md.preprocessors["html_block"]) is HtmlBlockPreprocessor:
+        md.preprocessors.register(QuickHtmlBlock(md), "html_block", 20)
     return md
 
 
@@ -160,3 +163,14 @@ class QuickSetextHeader(SetextHeaderProcessor):
 # (class, name, priority): as Python-Markdown and its def_list extension register them.
 QUICK_BLOCKS = ((QuickBlockQuote, "quote", 20), (QuickDefList, "deflist", 25),
                 (QuickSetextHeader, "setextheader", 60))
+
+
+class QuickHtmlBlock(HtmlBlockPreprocessor):
+    """md_in_html's raw HTML pass, which runs an HTML parser over the whole body: a body without
+    '<' or '&' is one piece of text to that parser, returned as it came."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        source = "\n".join(lines)
+        if "<" in source or "&" in source:
+            return super().run(lines)
+        return source.split("\n")
