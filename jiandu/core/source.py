@@ -419,7 +419,11 @@ def _read_text(file: Path, shown: str, problems: Problems, max_bytes: int) -> st
     """The file as text with "\\n" line ends, or None after a problem; never more than max_bytes."""
     try:
         with file.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
+            # As much as the file holds: asking for max_bytes + 1 would allocate that much.
+            want = min(os.fstat(handle.fileno()).st_size, max_bytes) + 1
+            data = handle.read(want)
+            if len(data) == want < max_bytes + 1:  # it grew meanwhile
+                data += handle.read(max_bytes + 1 - want)
             size = os.fstat(handle.fileno()).st_size
     except OSError as err:
         problems.add(shown, 1, f"无法读取文件（{err.strerror}）。", "请检查文件是否存在、能否打开。")
