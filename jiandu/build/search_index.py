@@ -25,6 +25,7 @@ import gzip
 import hashlib
 import json
 import math
+import os
 import shutil
 import zlib
 from array import array
@@ -37,6 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from jiandu.core import routes
+from jiandu.core.files import write
 from jiandu.core.workers import run_parts
 from jiandu.site.search import SearchDoc
 from jiandu.site.search_words import MARK, han_characters, traditional_to_simplified
@@ -118,7 +120,7 @@ class Files:
             (folder / sub).mkdir(parents=True)
 
     def write(self, name: str, data: bytes) -> tuple[str, str]:
-        (self.folder / name).write_bytes(gzip.compress(data, compresslevel=6, mtime=0))
+        write(os.path.join(self.folder, name), gzip.compress(data, compresslevel=6, mtime=0))
         return name, hashlib.sha1(data).hexdigest()
 
     def add(self, name: str, data: bytes) -> None:
