@@ -79,10 +79,10 @@ class Pipeline:
 
     def write_all(self, site: Site, idx: Indexes) -> list[str]:
         outputs = self.plan(site, idx)
-        remember_written(self.output, self._write(site, outputs))
+        written = self._write(site, outputs)
         # After the pages, not beside them: a forked writer next to the page workers saved a fifth
         # of the time at 10,000 records but took the build to 673 MB (BENCHMARKS.md).
-        self._write_search(site)
+        remember_written(self.output, written + self._write_search(site))
         self._remember(site, outputs)
         return [o.path for o in outputs]
 
@@ -128,14 +128,17 @@ class Pipeline:
         write_if_changed(os.path.join(self.output, path), data)
         return written_entry(path, data)
 
-    def _write_search(self, site: Site, report: bool = False) -> None:
-        if self.settings.search:
-            started = time.monotonic()
-            status_of = partial(effective_status, as_of=site.as_of)
-            write_search_index(search_docs(site, status_of), self.output / routes.SEARCH_INDEX,
-                               search_places(site))
-            if report:
-                print(f"搜索索引已更新，用时 {time.monotonic() - started:.3f} 秒", flush=True)
+    def _write_search(self, site: Site, report: bool = False) -> list[FileEntry]:
+        """Write the search index (if the site has search); the files written, hashed."""
+        if not self.settings.search:
+            return []
+        started = time.monotonic()
+        status_of = partial(effective_status, as_of=site.as_of)
+        written = write_search_index(search_docs(site, status_of), self.output / routes.SEARCH_INDEX,
+                                     search_places(site))
+        if report:
+            print(f"搜索索引已更新，用时 {time.monotonic() - started:.3f} 秒", flush=True)
+        return [FileEntry(routes.SEARCH_INDEX + e.path, e.sha256, e.size) for e in written]
 
     def _search_in_background(self, site: Site, report: bool = False) -> None:
         """Write the search bundle in a forked process; wait_for_search() collects it."""
