@@ -169,8 +169,7 @@ def test_plain_text_inline_pass_is_in_use():
     "> 王女士反映", "问题\n> 王女士反映", "标题\n===\n\n正文", "标题\n---\n\n正文", "术语\n: 定义",
     "术语\n:   定义\n\n正文", "王女士:反映", "问题\n-反映", "问题\n=反映",
     "<div>王女士</div>\n\n反映", "王女士 &amp; 反映", "王女士&copy反映", "反映\n\n<!-- x -->\n\n问题",
-    "王女士\t反映\n\n\n    代码\n\n问题", "反映[链接]\n[链接]: http://x.gov.cn", "[链接]: http://x.gov.cn\n\n[链接]",
-    "反映[^1]\n\n[^1]: 注释", "反映[^1]\n[^1]: 注释\n    续", "HTML 反映\n\n*[HTML]: 超文本", "反映\n*[HTML]:",
+    "王女士\t反映\n\n\n    代码\n\n问题",
 ])
 def test_quick_block_tests_change_nothing(text):
     from jiandu.content.sanitize import _markdown
@@ -185,7 +184,7 @@ def test_quick_processors_are_in_use_in_markdowns_order():
     assert type(md.preprocessors["html_block"]) is QuickHtmlBlock
     assert [type(md.parser.blockprocessors[name]) for _, name, _ in QUICK_BLOCKS] == [
         quick for quick, _, _ in QUICK_BLOCKS]
-    extended = {quick: quick.__bases__[-1] for quick in [q for q, _, _ in QUICK_BLOCKS] + [QuickHtmlBlock]}
+    extended = {quick: quick.__base__ for quick in [quick for quick, _, _ in QUICK_BLOCKS] + [QuickHtmlBlock]}
     for mine, theirs in ((md.preprocessors, reference.preprocessors),
                          (md.parser.blockprocessors, reference.parser.blockprocessors)):
         assert [extended.get(type(p), type(p)) for p in mine] == [type(p) for p in theirs]

@@ -15,10 +15,8 @@ from functools import lru_cache
 
 import markdown
 import nh3
-from markdown.blockprocessors import BlockQuoteProcessor, ReferenceProcessor, SetextHeaderProcessor
-from markdown.extensions.abbr import AbbrBlockprocessor
+from markdown.blockprocessors import BlockQuoteProcessor, SetextHeaderProcessor
 from markdown.extensions.def_list import DefListProcessor
-from markdown.extensions.footnotes import FootnoteBlockProcessor
 from markdown.extensions.md_in_html import HtmlBlockPreprocessor
 from markdown.treeprocessors import InlineProcessor
 
@@ -104,8 +102,8 @@ def _markdown() -> markdown.Markdown:
     md.treeprocessors.register(PlainTextInline(md), "inline", 20)  # in place of Markdown's own
     blocks = md.parser.blockprocessors
     for quick, name, priority in QUICK_BLOCKS:  # each in place of the one it extends
-        if type(blocks[name]) is quick.__bases__[-1]:
-            blocks.register(quick.replacing(blocks[name]), name, priority)
+        if type(blocks[name]) is quick.__base__:
+            blocks.register(quick(md.parser), name, priority)
     if type(md.preprocessors["html_block"]) is HtmlBlockPreprocessor:
         md.preprocessors.register(QuickHtmlBlock(md), "html_block", 20)
     return md
@@ -144,59 +142,27 @@ class PlainTextInline(InlineProcessor):
         return super()._InlineProcessor__handleInline(data, patternIndex)
 
 
-# Block processors whose test (or whose run, for those whose test is always true) searches every
-# paragraph with a regular expression that needs a sign Chinese prose seldom has: the sign is
-# looked for first. A test that fails sends the paragraph to the next processor, as a run that
-# finds nothing and gives the paragraph back does.
+# Block processors whose test searches every paragraph with a regular expression that needs one
+# ASCII sign that Chinese prose seldom has: the sign is looked for first.
 
-class _Quick:
-    SIGNS: tuple[str, ...] = ()  # all of them are in every match
-
-    @classmethod
-    def replacing(cls, processor):
-        return cls(processor.parser)
-
+class QuickBlockQuote(BlockQuoteProcessor):
     def test(self, parent, block: str) -> bool:
-        return all(sign in block for sign in self.SIGNS) and super().test(parent, block)
+        return ">" in block and super().test(parent, block)  # a line starting with '>'
 
 
-class QuickBlockQuote(_Quick, BlockQuoteProcessor):
-    SIGNS = (">",)  # a line starting with '>'
+class QuickDefList(DefListProcessor):
+    def test(self, parent, block: str) -> bool:
+        return ":" in block and super().test(parent, block)  # a line starting with ': '
 
 
-class QuickDefList(_Quick, DefListProcessor):
-    SIGNS = (":",)  # a line starting with ': '
-
-
-class QuickSetextHeader(_Quick, SetextHeaderProcessor):
+class QuickSetextHeader(SetextHeaderProcessor):
     def test(self, parent, block: str) -> bool:  # a second line of '=' or '-'
         return ("\n=" in block or "\n-" in block) and super().test(parent, block)
 
 
-class QuickReference(_Quick, ReferenceProcessor):
-    SIGNS = ("]:",)  # [label]: url
-
-
-class QuickFootnote(_Quick, FootnoteBlockProcessor):
-    SIGNS = ("[^", "]:")  # [^label]: text
-
-    @classmethod
-    def replacing(cls, processor):
-        return cls(processor.footnotes)
-
-
-class QuickAbbr(_Quick, AbbrBlockprocessor):
-    SIGNS = ("*[",)  # *[HTML]: title
-
-    @classmethod
-    def replacing(cls, processor):
-        return cls(processor.parser, processor.abbrs)  # the abbreviations its tree pass reads
-
-
-# (class, name, priority): as Python-Markdown and its extensions register them.
+# (class, name, priority): as Python-Markdown and its def_list extension register them.
 QUICK_BLOCKS = ((QuickBlockQuote, "quote", 20), (QuickDefList, "deflist", 25),
-                (QuickSetextHeader, "setextheader", 60), (QuickReference, "reference", 15),
-                (QuickFootnote, "footnote", 17), (QuickAbbr, "abbr", 16))
+                (QuickSetextHeader, "setextheader", 60))
 
 
 class QuickHtmlBlock(HtmlBlockPreprocessor):
