@@ -5,8 +5,11 @@ from __future__ import annotations
 from contextvars import ContextVar
 from functools import partial
 from pathlib import Path
+from types import BuiltinFunctionType, FunctionType, MethodType
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2.runtime import Context, Macro, missing
+from markupsafe import Markup
 
 from jiandu.content.model import Site
 from jiandu.core import routes
@@ -32,10 +35,56 @@ def url(target: str) -> str:
 
 
 
+# Callables that Jinja calls as they are unless marked with pass_context and the like.
+_PLAIN_CALLABLES = frozenset({FunctionType, BuiltinFunctionType, MethodType, partial})
+
+
+class ThemeContext(Context):
+    """Jinja's context with a short way through `call`, which every `{{ f(x) }}` in a template
+    goes through, hundreds of thousands of times a build: the general way asks each callable,
+    and its `__call__`, whether it wants the context passed. A macro wants the evaluation
+    context (Macro.__call__ is pass_eval_context); a plain function or method without a marker
+    wants nothing. Anything else takes the general way."""
+
+    def call(__self, __obj, *args, **kwargs):  # noqa: N805 (Jinja's own signature)
+        kind = type(__obj)
+        if kind is not Macro and (kind not in _PLAIN_CALLABLES or hasattr(__obj, "jinja_pass_arg")):
+            return super().call(__obj, *args, **kwargs)
+        if kwargs:
+            kwargs.pop("_loop_vars", None)
+            kwargs.pop("_block_vars", None)
+        try:
+            if kind is Macro:
+                return _call_macro(__obj, args, kwargs, __self.eval_ctx)
+            return __obj(*args, **kwargs)
+        except StopIteration:
+            return __self.environment.undefined(
+                "value was undefined because a callable raised a StopIteration exception")
+
+
+def _call_macro(macro: Macro, args: tuple, kwargs: dict, eval_ctx):
+    """What Macro.__call__ does for a macro without `caller` or catch-alls: its arguments in
+    order, `missing` for those not given (the macro's function puts in the defaults)."""
+    count = macro._argument_count
+    if macro.caller or macro.catch_kwargs or macro.catch_varargs or len(args) > count:
+        return macro(eval_ctx, *args, **kwargs)
+    if kwargs:
+        names = macro.arguments[len(args):]
+        if not kwargs.keys() <= set(names):
+            return macro(eval_ctx, *args, **kwargs)  # Jinja's own TypeError
+        args = (*args, *(kwargs.get(name, missing) for name in names))
+    elif len(args) < count:
+        args = (*args, *(missing,) * (count - len(args)))
+    html = macro._func(*args)
+    return Markup(html) if eval_ctx.autoescape else html
+
+
 class ThemeEnvironment(Environment):
     """Jinja's environment with each template's globals as one flat dict, not a ChainMap: every
     render copies them and every macro import compares their names, thousands of times a build.
     The theme's globals are all set before the first template is loaded and never change."""
+
+    context_class = ThemeContext
 
     def make_globals(self, d: dict | None) -> dict:
         return {**self.globals, **(d or {})}
