@@ -101,6 +101,8 @@ def make_env(theme: Path, settings: Settings, css: bytes) -> Environment:
         lstrip_blocks=True,
         undefined=StrictUndefined,
         auto_reload=False,  # a theme change starts a new pipeline; no stat() per page
+        # A plain dict, not Jinja's locked LRU: every render looks up each template it imports.
+        cache_size=-1,
     )
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}  # |tojson
     siteurl = settings.site_url
