@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextvars import ContextVar
 from functools import partial
 from pathlib import Path
@@ -21,18 +22,15 @@ from jiandu.site.citations import date_cn
 from jiandu.site.indexes import effective_status
 from jiandu.site.pages import DataFile, Page
 
-# The page being rendered: (path, absolute URLs?, SITEURL). Kept out of the template context so
-# that component macros can be imported without context, and so compiled once per build.
-_PAGE: ContextVar[tuple[str, bool, str]] = ContextVar("jiandu_page")
+# Links from the page being rendered: relative to it, or absolute (SITEURL) for a page served at
+# any depth such as 404.html. Kept out of the template context so that component macros can be
+# imported without context, and so compiled once per build.
+_LINKS: ContextVar[Callable[[str], str]] = ContextVar("jiandu_links")
 
 
 def url(target: str) -> str:
     """The theme's link helper: a target relative to the page being rendered."""
-    path, absolute, siteurl = _PAGE.get()
-    if absolute:  # e.g. 404.html, served at any depth
-        return routes.absolute(siteurl, target)
-    return routes.relative(path, target)
-
+    return _LINKS.get()(target)
 
 
 # Callables that Jinja calls as they are unless marked with pass_context and the like.
@@ -134,12 +132,15 @@ def shared_context(site: Site) -> dict:
 
 def render_page(env: Environment, page: Page, shared: dict) -> bytes:
     template = env.get_template(page.template)
-    absolute = page.context.get("absolute_urls", False)
-    token = _PAGE.set((page.path, absolute, env.globals["SITEURL"]))
+    if page.context.get("absolute_urls", False):
+        links = partial(routes.absolute, env.globals["SITEURL"])
+    else:
+        links = routes.PageLinks(page.path)
+    token = _LINKS.set(links)
     try:
         html = template.render({**shared, **page.context, "page_path": page.path, "page_url": page.url})
     finally:
-        _PAGE.reset(token)
+        _LINKS.reset(token)
     return html.encode("utf-8")
 
 
