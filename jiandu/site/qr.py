@@ -45,7 +45,7 @@ def qr_matrix(url: str) -> np.ndarray:
     template, order = _template(version)
     bits = np.unpackbits(np.frombuffer(_codewords(data, version), dtype=np.uint8))
     matrix = template.copy()
-    matrix.flat[order[:len(bits)]] ^= bits
+    matrix.reshape(-1)[order[:len(bits)]] ^= bits  # a view of the copy, in the order of `order`
     return matrix
 
 
@@ -57,15 +57,16 @@ def qr_svg(url: str) -> bytes:
 def svg(url: str, matrix: np.ndarray) -> bytes:
     size = len(matrix) + 2 * QUIET_ZONE
     # Runs of dark modules, row by row: each row framed by light modules, so that a run starts
-    # where a row steps up and ends where it steps down.
-    framed = np.zeros((len(matrix), len(matrix) + 2), dtype=np.int8)
+    # where a row steps up and ends where it steps down, and no run goes on into the next row.
+    width = len(matrix) + 2
+    framed = np.zeros((len(matrix), width), dtype=np.int8)
     framed[:, 1:-1] = matrix
-    steps = np.diff(framed, axis=1)
-    rows, starts = np.nonzero(steps == 1)
-    _, ends = np.nonzero(steps == -1)
+    steps = np.diff(framed.reshape(-1))
+    starts, ends = np.flatnonzero(steps == 1), np.flatnonzero(steps == -1)
+    rows, columns = np.divmod(starts, width)
     # Each run as one number (row, column, length: a byte each, as a code is at most 185 modules
     # wide with its quiet zone), written once per build: codes of one version share most runs.
-    runs = ((rows + QUIET_ZONE) << 16) | ((starts + QUIET_ZONE) << 8) | (ends - starts)
+    runs = ((rows + QUIET_ZONE) << 16) | ((columns + QUIET_ZONE) << 8) | (ends - starts)
     return (f'<?xml version="1.0" encoding="utf-8"?>\n'
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{size * SCALE}" height="{size * SCALE}" '
             f'viewBox="0 0 {size} {size}" shape-rendering="crispEdges"><title>{escape(url)}</title>'
@@ -135,8 +136,15 @@ def _codewords(data: bytes, version: int) -> bytes:
 
 
 def _interleave(blocks: list[bytes]) -> bytes:
-    longest = max(map(len, blocks))
-    return bytes(b[i] for i in range(longest) for b in blocks if i < len(b))
+    """The first byte of each block, then the second of each, and so on; longer blocks last."""
+    if len(blocks) == 1:
+        return blocks[0]
+    shortest = min(map(len, blocks))
+    columns = bytearray(shortest * len(blocks))
+    for i, block in enumerate(blocks):
+        columns[i::len(blocks)] = block[:shortest]
+    rest = [b[shortest:] for b in blocks if len(b) > shortest]
+    return bytes(columns) + (_interleave(rest) if rest else b"")
 
 
 @cache
