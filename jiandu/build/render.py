@@ -45,7 +45,7 @@ class ThemeContext(Context):
     context (Macro.__call__ is pass_eval_context); a plain function or method without a marker
     wants nothing. Anything else takes the general way."""
 
-    def call(__self, __obj, *args, **kwargs):  # noqa: N805 (Jinja's own signature)
+    def call(__self, __obj, *args, **kwargs):  # Jinja's own signature
         kind = type(__obj)
         if kind is not Macro and (kind not in _PLAIN_CALLABLES or hasattr(__obj, "jinja_pass_arg")):
             return super().call(__obj, *args, **kwargs)
