@@ -326,15 +326,20 @@ def test_a_copy_that_differs_from_the_manifest_is_not_switched_live(tree, tmp_pa
     assert not (target / CURRENT).exists() and os.listdir(target / RELEASES) == []
 
 
-def test_a_build_whose_files_differ_from_its_manifest_is_not_swapped_in(tree, tmp_path, monkeypatch):
+@pytest.mark.parametrize("before_the_manifest", [False, True])
+def test_a_build_whose_files_differ_from_its_manifest_is_not_swapped_in(tree, tmp_path, monkeypatch,
+                                                                       before_the_manifest):
+    """A page changed on disk after it was written, after the manifest or before it: the manifest
+    lists what the build wrote (hashed from its bytes), and the check reads what the disk holds."""
     output = tmp_path / "out"
     output.mkdir()
     (output / "live.html").write_text("previous site", encoding="utf-8")
 
-    def written_after_the_manifest(folder: Path, settings: dict) -> None:
-        (folder / "index.html").write_text("changed after the manifest", encoding="utf-8")
+    def changed_on_disk(folder: Path, settings: dict) -> None:
+        (folder / "index.html").write_text("changed after it was written", encoding="utf-8")
 
-    monkeypatch.setattr(jiandu, "FINALIZE_STEPS", [*jiandu.FINALIZE_STEPS, written_after_the_manifest])
+    steps = [changed_on_disk, *jiandu.FINALIZE_STEPS] if before_the_manifest else [*jiandu.FINALIZE_STEPS, changed_on_disk]
+    monkeypatch.setattr(jiandu, "FINALIZE_STEPS", steps)
     out = io.StringIO()
     assert build_or_report(CONF, output, tree, out=out, **FAST) == 1
     assert out.getvalue() == (f"生成的网站与其清单 manifest.json 不符：内容不符 1 个文件（index.html）。"

@@ -7,17 +7,20 @@ writes again only the outputs that an edit touches.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 import time
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from jiandu.build.manifest import FileEntry, remember_written, written_entry
 from jiandu.build.render import css_bundle, make_env, render_output, shared_context
 from jiandu.build.search_index import SearchIndexError, write_search_index
 from jiandu.content.model import Site
 from jiandu.content.tree import ContentTree
 from jiandu.core import routes, staging
+from jiandu.core.files import write_if_changed
 from jiandu.core.settings import Settings
 from jiandu.core.workers import run_split
 from jiandu.site.indexes import Indexes, build_indexes, effective_status
@@ -76,10 +79,10 @@ class Pipeline:
 
     def write_all(self, site: Site, idx: Indexes) -> list[str]:
         outputs = self.plan(site, idx)
-        self._write(site, outputs)
+        written = self._write(site, outputs)
         # After the pages, not beside them: a forked writer next to the page workers saved a fifth
         # of the time at 10,000 records but took the build to 673 MB (BENCHMARKS.md).
-        self._write_search(site)
+        remember_written(self.output, written + self._write_search(site))
         self._remember(site, outputs)
         return [o.path for o in outputs]
 
@@ -105,27 +108,37 @@ class Pipeline:
         self._remember(site, outputs)
         return Update([o.path for o in stale], removed, time.monotonic() - started)
 
-    def _write(self, site: Site, outputs: list[Output]) -> None:
-        _write_file(self.output / routes.CSS_BUNDLE, self.css)
-        for script in sorted((self.theme / "js").glob("*.js")):  # search, and the 长辈版 switch
-            _write_file(self.output / routes.asset(script.name), script.read_bytes())
-        for image in sorted((self.theme / "images").glob("*.*")):  # the site's own images, no CDN
-            _write_file(self.output / routes.image(image.name), image.read_bytes())
+    def _write(self, site: Site, outputs: list[Output]) -> list[FileEntry]:
+        """Write the theme's assets and `outputs`; what each file now holds, hashed."""
+        assets = [(routes.CSS_BUNDLE, self.css)]
+        assets += [(routes.asset(script.name), script.read_bytes())  # search, and the 长辈版 switch
+                   for script in sorted((self.theme / "js").glob("*.js"))]
+        assets += [(routes.image(image.name), image.read_bytes())  # the site's own images, no CDN
+                   for image in sorted((self.theme / "images").glob("*.*"))]
         env, shared = self.env, shared_context(site)
 
-        def write(output: Output) -> None:
-            _write_file(self.output / output.path, render_output(env, output, site, shared))
+        def write(output: Output) -> FileEntry:
+            return self._write_file(output.path, render_output(env, output, site, shared))
 
-        run_split(write, outputs, progress=self.progress, label="生成页面")
+        written = [self._write_file(path, data) for path, data in assets]
+        return written + run_split(write, outputs, progress=self.progress, label="生成页面")
 
-    def _write_search(self, site: Site, report: bool = False) -> None:
-        if self.settings.search:
-            started = time.monotonic()
-            status_of = partial(effective_status, as_of=site.as_of)
-            write_search_index(search_docs(site, status_of), self.output / routes.SEARCH_INDEX,
-                               search_places(site))
-            if report:
-                print(f"搜索索引已更新，用时 {time.monotonic() - started:.3f} 秒", flush=True)
+    def _write_file(self, path: str, data: bytes) -> FileEntry:
+        """Write one output unless it holds these bytes already (keeping its mtime)."""
+        write_if_changed(os.path.join(self.output, path), data)
+        return written_entry(path, data)
+
+    def _write_search(self, site: Site, report: bool = False) -> list[FileEntry]:
+        """Write the search index (if the site has search); the files written, hashed."""
+        if not self.settings.search:
+            return []
+        started = time.monotonic()
+        status_of = partial(effective_status, as_of=site.as_of)
+        written = write_search_index(search_docs(site, status_of), self.output / routes.SEARCH_INDEX,
+                                     search_places(site))
+        if report:
+            print(f"搜索索引已更新，用时 {time.monotonic() - started:.3f} 秒", flush=True)
+        return [FileEntry(routes.SEARCH_INDEX + e.path, e.sha256, e.size) for e in written]
 
     def _search_in_background(self, site: Site, report: bool = False) -> None:
         """Write the search bundle in a forked process; wait_for_search() collects it."""
@@ -166,12 +179,3 @@ def changed_keys(before: Site, after: Site) -> set[str]:
     old = {r.key: r for r in (*before.inquiries, *before.entries)}
     new = {r.key: r for r in (*after.inquiries, *after.entries)}
     return {k for k in old.keys() | new.keys() if old.get(k) is not new.get(k) and old.get(k) != new.get(k)}
-
-
-def _write_file(target: Path, data: bytes) -> None:
-    try:
-        if target.read_bytes() == data:
-            return  # unchanged: keep the file, and its mtime, as it is
-    except FileNotFoundError:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)

@@ -25,6 +25,7 @@ import gzip
 import hashlib
 import json
 import math
+import os
 import shutil
 import zlib
 from array import array
@@ -33,10 +34,13 @@ from dataclasses import dataclass
 from functools import partial
 from itertools import count
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
+from jiandu.build.manifest import FileEntry, written_entry
 from jiandu.core import routes
+from jiandu.core.files import write
 from jiandu.core.workers import run_parts
 from jiandu.site.search import SearchDoc
 from jiandu.site.search_words import MARK, han_characters, traditional_to_simplified
@@ -58,22 +62,24 @@ class SearchIndexError(RuntimeError):
     pass
 
 
-def write_search_index(docs: Sequence[SearchDoc], bundle: Path, places: list | None = None) -> None:
-    """Write the whole index into a new folder, then put it in place of `bundle`. The documents
-    are worked out in parts, one per core, and not kept: each leaves its result file and its
-    postings. `places` are the names the search page suggests when nothing is found
-    (site/search.py's search_places)."""
+def write_search_index(docs: Sequence[SearchDoc], bundle: Path,
+                       places: list | None = None) -> list[FileEntry]:
+    """Write the whole index into a new folder, then put it in place of `bundle`; returns the
+    files written, hashed, with paths inside `bundle`. The documents are worked out in
+    parts, one per core, and not kept: each leaves its result file and its postings. `places`
+    are the names the search page suggests when nothing is found (site/search.py's search_places)."""
     fresh = bundle.with_name(bundle.name + ".new")
     shutil.rmtree(fresh, ignore_errors=True)
     try:
-        _write_into(fresh, docs, places or [])
+        written = _write_into(fresh, docs, places or [])
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
     _replace(bundle, fresh)
+    return written
 
 
-def _write_into(fresh: Path, docs: Sequence[SearchDoc], places: list) -> None:
+def _write_into(fresh: Path, docs: Sequence[SearchDoc], places: list) -> list[FileEntry]:
     files = Files(fresh / "bundle")
     words, filters, characters = Postings(), {}, set()
     for part, part_filters, written in run_parts(partial(_gather, docs, files), len(docs)):
@@ -90,8 +96,11 @@ def _write_into(fresh: Path, docs: Sequence[SearchDoc], places: list) -> None:
     bundle_id = files.finish()
     entry = {"format": FORMAT, "id": bundle_id, "pages": words.pages, "buckets": buckets,
              "scores": SCORE_TABLE, "t2s": traditional_to_simplified(characters)}
-    (fresh / routes.SEARCH_ENTRY.removeprefix(routes.SEARCH_INDEX)).write_text(
-        json.dumps(entry, ensure_ascii=False, separators=(",", ":")), "utf-8")
+    entry_name = routes.SEARCH_ENTRY.removeprefix(routes.SEARCH_INDEX)
+    data = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode()
+    write(os.path.join(fresh, entry_name), data)
+    return [*(FileEntry(f"{bundle_id}/{e.path}", e.sha256, e.size) for e in files.entries),
+            written_entry(entry_name, data)]
 
 
 def _gather(docs: Sequence[SearchDoc], files: Files, start: int, end: int):
@@ -108,24 +117,35 @@ def _gather(docs: Sequence[SearchDoc], files: Files, start: int, end: int):
     return words, filters, written
 
 
+class Written(NamedTuple):
+    name: str
+    digest: str  # SHA-1 of the content before compression: names the bundle
+    entry: FileEntry  # the file as written, for the manifest
+
+
 class Files:
     """Writes the bundle's files and names the bundle by all of them."""
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self.written: list[tuple[str, str]] = []  # (name, SHA-1 of the content), from every process
+        self.written: list[Written] = []  # from every process
         for sub in ("w", "f", "r"):
             (folder / sub).mkdir(parents=True)
 
-    def write(self, name: str, data: bytes) -> tuple[str, str]:
-        (self.folder / name).write_bytes(gzip.compress(data, compresslevel=6, mtime=0))
-        return name, hashlib.sha1(data).hexdigest()
+    def write(self, name: str, data: bytes) -> Written:
+        packed = gzip.compress(data, compresslevel=6, mtime=0)
+        write(os.path.join(self.folder, name), packed)
+        return Written(name, hashlib.sha1(data).hexdigest(), written_entry(name, packed))
 
     def add(self, name: str, data: bytes) -> None:
         self.written.append(self.write(name, data))
 
+    @property
+    def entries(self) -> list[FileEntry]:
+        return [w.entry for w in self.written]
+
     def finish(self) -> str:
-        listing = "".join(f"{name} {digest}\n" for name, digest in sorted(self.written))
+        listing = "".join(f"{w.name} {w.digest}\n" for w in sorted(self.written))
         bundle_id = hashlib.sha1(listing.encode()).hexdigest()[:12]
         self.folder.rename(self.folder.with_name(bundle_id))
         return bundle_id
@@ -315,7 +335,7 @@ class WordLists:
     scores: bytes
     first_word: np.ndarray
 
-    def write(self, files: Files, start: int, end: int) -> list[tuple[str, str]]:
+    def write(self, files: Files, start: int, end: int) -> list[Written]:
         """Write files start..end."""
         written = []
         for number in range(start, end):
