@@ -323,3 +323,19 @@ def test_more_results_are_asked_for_again_after_a_failed_request(demo_site, page
         page.click("#search-more")
         page.locator("#search-results li").nth(19).wait_for()
         assert page.inner_text("#search-status").startswith("共找到 50 条记录，已显示前 20 条")
+
+
+def test_a_page_older_than_the_index_format_asks_to_be_reloaded(demo_site, tmp_path, page):
+    """A search page left open while the site is republished with a newer index format: its
+    script cannot read the new files, so it says to reload rather than failing on them."""
+    site = tmp_path / "site"
+    shutil.copytree(demo_site, site, symlinks=True)
+    entry = site / "search-index" / "entry.json"
+    newer = json.loads(entry.read_text("utf-8"))
+    newer["format"] += 1
+    entry.write_text(json.dumps(newer, ensure_ascii=False), "utf-8")
+    with serving(site) as server:
+        page.goto(f"{server.url}/search/?q=%E5%8D%A0%E9%81%93%E7%BB%8F%E8%90%A5")  # 占道经营
+        page.wait_for_function("document.getElementById('search-status').textContent.includes('刷新')")
+        assert page.inner_text("#search-status") == "网站刚刚更新，请刷新本页后再搜索。"
+        assert page.locator("#search-results li").count() == 0
