@@ -45,10 +45,32 @@ def test_output_paths_and_urls_round_trip():
 
 
 @pytest.mark.parametrize("page", ["index.html", "404.html", "departments/index.html",
-                                  "column/2016-045/index.html", "departments/by/records/page/2/index.html"])
+                                  "departments/cgj/index.html", "column/2016-045/index.html",
+                                  "departments/by/records/page/2/index.html"])
 @pytest.mark.parametrize("target", [routes.HOME, routes.SITE_FEED, routes.department("cgj"),
                                     routes.parse_ref("inquiry/2016-01#q2").url, routes.CSS_BUNDLE,
                                     routes.page(routes.year_list("column", 2016), 2)])
 def test_a_relative_link_resolves_to_its_target_under_any_prefix(page, target):
     for base in ("https://jiandu.example.gov.cn/", "https://example.org/sub/site/"):
         assert urljoin(base + page, routes.relative(page, target)) == base + target
+
+
+@pytest.mark.parametrize(("page", "target", "link"), [
+    ("index.html", routes.HOME, "./"),
+    ("index.html", routes.department("cgj"), "departments/cgj/"),
+    ("departments/cgj/index.html", routes.department("cgj"), "./"),
+    ("departments/cgj/index.html", routes.department_feed("cgj"), "feed.atom"),
+    ("departments/cgj/index.html", routes.DIRECTORY, "../"),
+    ("departments/cgj/index.html", routes.department("jtj"), "../jtj/"),
+    ("departments/cgj/index.html", routes.record("column/2016-045"), "../../column/2016-045/"),
+    ("departments/index.html", routes.department("cgj"), "cgj/"),
+    ("column/2016/index.html", routes.hop("column/2016-045/", 2), "../2016-045/#hop-2"),
+    ("column/2016-045/index.html", routes.hop("column/2016-045/", 2), "./#hop-2"),
+    ("column/2016-045/index.html", "#main", "#main"),
+    ("column/2016-045/index.html", "mailto:a@example.org", "mailto:a@example.org"),
+    ("column/2016-045/index.html", "https://example.org/a/", "https://example.org/a/"),
+])
+def test_a_relative_link_is_the_shortest_way_from_its_page(page, target, link):
+    assert routes.relative(page, target) == link
+    links = routes.PageLinks(page)
+    assert [links(target), links(target)] == [link, link]  # one page's links, one after another

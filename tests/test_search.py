@@ -220,7 +220,8 @@ def test_the_index_is_an_entry_and_one_folder_named_by_its_content(demo_site):
     bundle = Bundle(folder)
     assert sorted(p.name for p in folder.iterdir()) == sorted(["entry.json", bundle.entry["id"]])
     assert sorted(p.name for p in (folder / bundle.entry["id"]).iterdir()) == ["f", "places.jds", "r", "w"]
-    assert bundle.entry["pages"] == len(list((folder / bundle.entry["id"] / "r").iterdir()))
+    per_file = bundle.entry["results"]
+    assert -(-bundle.entry["pages"] // per_file) == len(list((folder / bundle.entry["id"] / "r").iterdir()))
     assert not (demo_site / "pagefind").exists()
 
 
@@ -298,27 +299,43 @@ def test_department_names_include_joined_and_city_forms():
 
 
 class FailingOnce(QuietHandler):
-    """A phone's network: the eleventh result file fails once."""
+    """A phone's network: once armed, the next result file fails, once."""
 
-    results = 0
+    armed = False
 
     def do_GET(self):
-        if "/r/" in self.path:
-            FailingOnce.results += 1
-            if FailingOnce.results == 11:
-                self.send_error(503)
-                return None
+        if "/r/" in self.path and FailingOnce.armed:
+            FailingOnce.armed = False
+            self.send_error(503)
+            return None
         return super().do_GET()
 
 
 def test_more_results_are_asked_for_again_after_a_failed_request(demo_site, page):
-    FailingOnce.results = 0
+    FailingOnce.armed = False
     with serving(demo_site, FailingOnce) as server:
         page.goto(f"{server.url}/search/?kind=%E4%B8%93%E6%A0%8F")  # 专栏: more than ten results
         page.locator("#search-results li").nth(9).wait_for()
+        FailingOnce.armed = True  # the file of the eleventh result, newest first, is not yet read
         page.click("#search-more")
         page.wait_for_function("document.getElementById('search-status').textContent.includes('没能加载')")
         assert page.locator("#search-results li").count() == 10 and page.locator("#search-more").is_visible()
         page.click("#search-more")
         page.locator("#search-results li").nth(19).wait_for()
         assert page.inner_text("#search-status").startswith("共找到 50 条记录，已显示前 20 条")
+
+
+def test_a_page_older_than_the_index_format_asks_to_be_reloaded(demo_site, tmp_path, page):
+    """A search page left open while the site is republished with a newer index format: its
+    script cannot read the new files, so it says to reload rather than failing on them."""
+    site = tmp_path / "site"
+    shutil.copytree(demo_site, site, symlinks=True)
+    entry = site / "search-index" / "entry.json"
+    newer = json.loads(entry.read_text("utf-8"))
+    newer["format"] += 1
+    entry.write_text(json.dumps(newer, ensure_ascii=False), "utf-8")
+    with serving(site) as server:
+        page.goto(f"{server.url}/search/?q=%E5%8D%A0%E9%81%93%E7%BB%8F%E8%90%A5")  # 占道经营
+        page.wait_for_function("document.getElementById('search-status').textContent.includes('刷新')")
+        assert page.inner_text("#search-status") == "网站刚刚更新，请刷新本页后再搜索。"
+        assert page.locator("#search-results li").count() == 0

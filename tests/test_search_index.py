@@ -12,9 +12,10 @@ from collections.abc import Sequence
 
 import pytest
 
-from jiandu.build.search_index import write_search_index
+from jiandu.build.search_index import FORMAT, RESULTS_PER_FILE, write_search_index
 from jiandu.site.search import SearchDoc
 from jiandu.site.search_words import index_words, query_words
+from tests.support.project import PROJECT
 from tests.support.search_index import Bundle, base36, read_lists, unpack
 
 WEIGHTS = [25, 12, 48, 120, 240]  # 24 is weight 1; 25 is the text's
@@ -158,10 +159,17 @@ def test_results_and_places_read_back(tmp_path):
     places = [{"name": "济南市槐荫区人民政府", "url": "departments/hyq/", "names": ["槐荫区", "槐荫"]}]
     write_search_index(docs, tmp_path / "bundle", places)
     bundle = Bundle(tmp_path / "bundle")
-    for page in (0, 17, 39):
+    for page in range(40):
         assert bundle.result(page) == {"url": "/" + docs[page].url, "meta": docs[page].meta}
     assert json.loads(bundle.file("places.jds")) == places
-    assert (bundle.folder / bundle.entry["id"] / "r" / f"{base36(39)}.jds").is_file()
+    assert bundle.entry["results"] == RESULTS_PER_FILE == 8  # 40 pages: five files of eight
+    assert sorted(p.name for p in (bundle.folder / bundle.entry["id"] / "r").iterdir()) == [
+        f"{base36(n)}.jds" for n in range(5)]
+
+
+def test_the_page_reads_the_index_format_it_was_built_with():
+    script = (PROJECT / "theme" / "js" / "search.js").read_text(encoding="utf-8")
+    assert f"const INDEX_FORMAT = {FORMAT};" in script
 
 
 def test_rewriting_replaces_the_bundle_whole(tmp_path):
@@ -172,7 +180,7 @@ def test_rewriting_replaces_the_bundle_whole(tmp_path):
     bundle = Bundle(folder)
     assert bundle.entry["pages"] == 10 and bundle.entry["id"] != first_id
     assert sorted(p.name for p in folder.iterdir()) == sorted(["entry.json", bundle.entry["id"]])
-    assert len(list((folder / bundle.entry["id"] / "r").iterdir())) == 10  # nothing left of the first
+    assert len(list((folder / bundle.entry["id"] / "r").iterdir())) == 2  # 10 pages; nothing left of the first
     assert [p.name for p in tmp_path.iterdir()] == ["search-index"]  # no staging folder left behind
 
 
@@ -215,6 +223,8 @@ def test_one_process_and_two_write_the_same_bytes(tmp_path, monkeypatch):
     assert files == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
     assert all((one / f).read_bytes() == (two / f).read_bytes() for f in files)
     assert Bundle(two).entry["pages"] == 900 and Bundle(two).entry["buckets"] >= 1024
+    # 900 pages: 113 result files, the last of four; each part writes whole files
+    assert [Bundle(two).result(page)["url"] for page in range(900)] == ["/" + d.url for d in docs.docs]
     assert {"龍", "發"} <= Bundle(two).entry["t2s"].keys()
 
 

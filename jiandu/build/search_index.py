@@ -10,7 +10,7 @@ the site's weights, for every (word, page).
                                         page and bucket counts, the score table, the Traditional table
     search-index/<id>/w/<bucket>.jds   the pages and scores of the words whose CRC-32 falls there
     search-index/<id>/f/<filter>.jds   the pages of each value of a filter
-    search-index/<id>/r/<page>.jds     what a result shows (JSON), the page number in base 36
+    search-index/<id>/r/<n>.jds        what results show (JSON), pages 8n to 8n + 7, n in base 36
     search-index/<id>/places.jds       the names suggested when nothing is found (JSON)
 
 Everything under <id>/ is named by its content, so a browser may keep it. Each .jds file is
@@ -41,17 +41,20 @@ import numpy as np
 from jiandu.build.manifest import FileEntry, written_entry
 from jiandu.core import routes
 from jiandu.core.files import write
-from jiandu.core.workers import run_parts
+from jiandu.core.workers import PARALLEL_MIN, run_parts
 from jiandu.site.search import SearchDoc
 from jiandu.site.search_words import MARK, han_characters, traditional_to_simplified
 
-FORMAT = 1
+FORMAT = 2  # 2: result files hold RESULTS_PER_FILE pages each (1: one page each)
 # Pagefind's ranking as the site tuned it: term saturation 1.4, page length 0.5, and an exact
 # word's length bonus (term similarity 1.0); weights in units where 24 is weight 1.
 TERM_SATURATION, PAGE_LENGTH, UNIT = 1.4, 0.5, 24
 EXACT_BONUS = math.exp(math.exp(-0.125)) / math.e
 SCORE_STEPS = 64  # a score byte q stands for expm1(q / 64): 2-3 % steps, up to a score of 53
 SCORE_TABLE = [round(math.expm1(q / SCORE_STEPS) * 1000) for q in range(256)]
+# Results shown together share a file: a result costs its file's 1.5 KB rather than 0.4 KB, and
+# the build writes an eighth of the files (each new file costs a build 0.1-0.2 ms; BENCHMARKS.md).
+RESULTS_PER_FILE = 8
 BUCKET_POSTINGS = 4000  # postings per word-list file on average: the bytes a query word costs besides its own
 MAX_PAGES, MAX_WORDS = (1 << 24) - 1, (1 << 24) - 1  # 24 bits each in a posting's sort key
 BLOCK = 1 << 18  # postings per step of the numpy work: bounds its temporary arrays
@@ -82,7 +85,9 @@ def write_search_index(docs: Sequence[SearchDoc], bundle: Path,
 def _write_into(fresh: Path, docs: Sequence[SearchDoc], places: list) -> list[FileEntry]:
     files = Files(fresh / "bundle")
     words, filters, characters = Postings(), {}, set()
-    for part, part_filters, written in run_parts(partial(_gather, docs, files), len(docs)):
+    groups = -(-len(docs) // RESULTS_PER_FILE)
+    parts = run_parts(partial(_gather, docs, files), groups, minimum=PARALLEL_MIN // RESULTS_PER_FILE)
+    for part, part_filters, written in parts:
         words.extend(part)
         files.written += written
         characters |= part.characters
@@ -95,7 +100,7 @@ def _write_into(fresh: Path, docs: Sequence[SearchDoc], places: list) -> list[Fi
     files.add("places.jds", _json(places))
     bundle_id = files.finish()
     entry = {"format": FORMAT, "id": bundle_id, "pages": words.pages, "buckets": buckets,
-             "scores": SCORE_TABLE, "t2s": traditional_to_simplified(characters)}
+             "results": RESULTS_PER_FILE, "scores": SCORE_TABLE, "t2s": traditional_to_simplified(characters)}
     entry_name = routes.SEARCH_ENTRY.removeprefix(routes.SEARCH_INDEX)
     data = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode()
     write(os.path.join(fresh, entry_name), data)
@@ -104,15 +109,18 @@ def _write_into(fresh: Path, docs: Sequence[SearchDoc], places: list) -> list[Fi
 
 
 def _gather(docs: Sequence[SearchDoc], files: Files, start: int, end: int):
-    """Pages start..end: their result files written, their postings and filters gathered."""
+    """Result files start..end written, and the postings and filters of their pages gathered."""
     words, filters, written = Postings(), {}, []
-    for page in range(start, end):
-        doc = docs[page]
-        written.append(files.write(f"r/{_base36(page)}.jds", _json({"url": "/" + doc.url, "meta": doc.meta})))
-        words.add(doc.words)
-        for name, values in doc.filters.items():
-            for value in dict.fromkeys(values):
-                filters.setdefault(name, {}).setdefault(value, []).append(page)
+    for group in range(start, end):
+        results = []
+        for page in range(group * RESULTS_PER_FILE, min((group + 1) * RESULTS_PER_FILE, len(docs))):
+            doc = docs[page]
+            results.append({"url": "/" + doc.url, "meta": doc.meta})
+            words.add(doc.words)
+            for name, values in doc.filters.items():
+                for value in dict.fromkeys(values):
+                    filters.setdefault(name, {}).setdefault(value, []).append(page)
+        written.append(files.write(f"r/{_base36(group)}.jds", _json(results)))
     words.characters = han_characters(words.ids)  # known to the process that spelled them
     return words, filters, written
 

@@ -254,13 +254,32 @@ def absolute(base: str, target: str) -> str:
 
 def relative(page_path: str, target: str) -> str:
     """A link from the output file `page_path` to the site-relative `target`, valid under any prefix."""
-    if target.startswith((*EXTERNAL, "mailto:", "#")):
-        return target
-    path, sep, anchor = target.partition("#")
-    here = page_path.split("/")[:-1]
-    there = path.split("/")
-    common = 0
-    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
-        common += 1
-    rel = "../" * (len(here) - common) + "/".join(there[common:])
-    return (rel or "./") + sep + anchor
+    return PageLinks(page_path)(target)
+
+
+class PageLinks:
+    """`relative` from one page: the page's folders are split once, not for each of its links.
+    Most links share no folder with their page and are the way up to the root, then the target."""
+
+    __slots__ = ("_here", "_up", "_first")
+
+    def __init__(self, page_path: str):
+        self._here = page_path.split("/")[:-1]
+        self._up = "../" * len(self._here)
+        self._first = self._here[0] + "/" if self._here else None
+
+    def __call__(self, target: str) -> str:
+        if target.startswith(_NOT_RELATIVE):
+            return target
+        if self._first is None or not target.startswith(self._first):
+            return (self._up + target) or "./"
+        path, sep, anchor = target.partition("#")
+        here, there = self._here, path.split("/")
+        common = 0
+        while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+            common += 1
+        rel = "../" * (len(here) - common) + "/".join(there[common:])
+        return (rel or "./") + sep + anchor
+
+
+_NOT_RELATIVE = (*EXTERNAL, "mailto:", "#")

@@ -6,9 +6,11 @@ results travel back. Small batches run in-process, where a fork would cost more 
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 
 PARALLEL_MIN = 200  # items below which the work stays in this process
 CHUNK = 64
@@ -51,12 +53,25 @@ def run_parts(func: Callable[[int, int], object], count: int, minimum: int = PAR
         return [func(0, count)]
     _task = (func, None)
     try:
-        with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+        with _forked_pool(workers - 1) as pool:
             pending = pool.map_async(_run_part, list(zip(bounds[1:-1], bounds[2:], strict=True)))
             first = func(bounds[0], bounds[1])
             return [first, *pending.get()]
     finally:
         _task = None
+
+
+@contextmanager
+def _forked_pool(processes: int):
+    """A pool of forked children sharing this process' objects. Frozen out of the garbage
+    collector meanwhile (as Python's gc.freeze documents for forking servers): neither side's
+    collections walk the site's objects, and the children's do not copy their pages."""
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            yield pool
+    finally:
+        gc.unfreeze()
 
 
 def _run_part(bounds: tuple[int, int]):
@@ -74,7 +89,7 @@ def _in_workers(func: Callable, items: Sequence, workers: int, bar) -> list:
     results: list = [None] * len(ranges)
     theirs = [i for i in range(len(ranges)) if i % workers]
     try:
-        with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+        with _forked_pool(workers - 1) as pool:
             pending = pool.imap(_run_range, [ranges[i] for i in theirs])
             for i in range(0, len(ranges), workers):
                 results[i] = _run_range(ranges[i])

@@ -45,7 +45,7 @@ def qr_matrix(url: str) -> np.ndarray:
     template, order = _template(version)
     bits = np.unpackbits(np.frombuffer(_codewords(data, version), dtype=np.uint8))
     matrix = template.copy()
-    matrix.flat[order[:len(bits)]] ^= bits
+    matrix.reshape(-1)[order[:len(bits)]] ^= bits  # a view of the copy, in the order of `order`
     return matrix
 
 
@@ -57,18 +57,34 @@ def qr_svg(url: str) -> bytes:
 def svg(url: str, matrix: np.ndarray) -> bytes:
     size = len(matrix) + 2 * QUIET_ZONE
     # Runs of dark modules, row by row: each row framed by light modules, so that a run starts
-    # where a row steps up and ends where it steps down.
-    framed = np.zeros((len(matrix), len(matrix) + 2), dtype=np.int8)
+    # where a row steps up and ends where it steps down, and no run goes on into the next row.
+    width = len(matrix) + 2
+    framed = np.zeros((len(matrix), width), dtype=np.int8)
     framed[:, 1:-1] = matrix
-    rows, starts = np.nonzero(np.diff(framed, axis=1) == 1)
-    _, ends = np.nonzero(np.diff(framed, axis=1) == -1)
-    runs = [f"M{x + QUIET_ZONE} {y + QUIET_ZONE}.5h{e - x}"
-            for y, x, e in zip(rows.tolist(), starts.tolist(), ends.tolist(), strict=True)]
+    steps = np.diff(framed.reshape(-1))
+    starts, ends = np.flatnonzero(steps == 1), np.flatnonzero(steps == -1)
+    rows, columns = np.divmod(starts, width)
+    # Each run as one number (row, column, length: a byte each, as a code is at most 185 modules
+    # wide with its quiet zone), written once per build: codes of one version share most runs.
+    runs = ((rows + QUIET_ZONE) << 16) | ((columns + QUIET_ZONE) << 8) | (ends - starts)
     return (f'<?xml version="1.0" encoding="utf-8"?>\n'
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{size * SCALE}" height="{size * SCALE}" '
             f'viewBox="0 0 {size} {size}" shape-rendering="crispEdges"><title>{escape(url)}</title>'
             f'<path fill="#fff" d="M0 0h{size}v{size}h-{size}z"/>'
-            f'<path stroke="#000" d="{"".join(runs)}"/></svg>\n').encode()
+            f'<path stroke="#000" d="{"".join(map(_RUN_PATHS.__getitem__, runs.tolist()))}"/></svg>\n'
+            ).encode()
+
+
+class _RunPaths(dict):
+    """The path command of a run, by its number (see `svg`), made on first use."""
+
+    def __missing__(self, run: int) -> str:
+        y, x, length = run >> 16, (run >> 8) & 0xFF, run & 0xFF
+        path = self[run] = f"M{x} {y}.5h{length}"
+        return path
+
+
+_RUN_PATHS = _RunPaths()
 
 
 def render_qr(site, url: str) -> bytes:
@@ -99,12 +115,15 @@ def _version(n: int) -> int | None:
 def _codewords(data: bytes, version: int) -> bytes:
     """Data and error correction codewords, interleaved: segno's `_encode` up to the matrix."""
     capacity = consts.SYMBOL_CAPACITY[version][_ERROR]
-    bits = "0100" + format(len(data), "08b" if version < 10 else "016b") + "".join(
-        format(b, "08b") for b in data)
-    bits += "0" * min(capacity - len(bits), 4)  # terminator
-    bits += "0" * (8 - len(bits) % 8)  # to a codeword boundary (a whole codeword if on one)
-    bits += "".join(("11101100", "00010001")[i % 2] for i in range(capacity // 8 - len(bits) // 8))
-    stream = int(bits, 2).to_bytes(len(bits) // 8, "big")
+    count_bits = 8 if version < 10 else 16
+    # The bit stream as one integer: mode indicator 0100, the byte count, the bytes.
+    stream = ((0b0100 << count_bits | len(data)) << 8 * len(data)) | int.from_bytes(data, "big")
+    length = _bit_length(len(data), version)
+    terminator = min(capacity - length, 4)
+    boundary = 8 - (length + terminator) % 8  # to a codeword boundary (a whole codeword if on one)
+    length += terminator + boundary
+    stream = (stream << terminator + boundary).to_bytes(length // 8, "big")
+    stream += bytes((0b11101100, 0b00010001)[i % 2] for i in range(capacity // 8 - length // 8))
     data_blocks, error_blocks, at = [], [], 0
     for ec in consts.ECC[version][_ERROR]:
         table = _ec_table(ec.num_total - ec.num_data)
@@ -117,8 +136,15 @@ def _codewords(data: bytes, version: int) -> bytes:
 
 
 def _interleave(blocks: list[bytes]) -> bytes:
-    longest = max(map(len, blocks))
-    return bytes(b[i] for i in range(longest) for b in blocks if i < len(b))
+    """The first byte of each block, then the second of each, and so on; longer blocks last."""
+    if len(blocks) == 1:
+        return blocks[0]
+    shortest = min(map(len, blocks))
+    columns = bytearray(shortest * len(blocks))
+    for i, block in enumerate(blocks):
+        columns[i::len(blocks)] = block[:shortest]
+    rest = [b[shortest:] for b in blocks if len(b) > shortest]
+    return bytes(columns) + (_interleave(rest) if rest else b"")
 
 
 @cache

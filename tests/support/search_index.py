@@ -69,7 +69,8 @@ class Bundle:
         return read_lists(self.file(f"w/{base36(bucket)}.jds")).get(word)
 
     def result(self, page: int) -> dict:
-        return json.loads(self.file(f"r/{base36(page)}.jds"))
+        per_file = self.entry["results"]
+        return json.loads(self.file(f"r/{base36(page // per_file)}.jds"))[page % per_file]
 
     def search(self, words: list[str], filters: dict[str, str] | None = None) -> list[tuple[int, int]]:
         """(page, score) of every page holding all `words` the index has (more than half of them)

@@ -151,6 +151,9 @@ const UTF8 = new TextEncoder();
 
 // The site was published again since this page read the index: its files have a new folder.
 class IndexReplaced extends Error {}
+// ... and its index is of a newer format than this page's script reads: the page is out of date.
+class PageOutdated extends Error {}
+const INDEX_FORMAT = 2; // jiandu/build/search_index.py's FORMAT
 
 function readEntry() {
   return fetch(new URL(form.dataset.index, document.baseURI), { cache: "no-cache" }).then((r) => {
@@ -160,7 +163,10 @@ function readEntry() {
 }
 
 function entry() {
-  entryRead ??= readEntry().catch((error) => {
+  entryRead ??= readEntry().then((index) => {
+    if (index.format !== INDEX_FORMAT) throw new PageOutdated();
+    return index;
+  }).catch((error) => {
     entryRead = undefined;
     throw error;
   });
@@ -242,6 +248,11 @@ async function wordPages(word, { buckets, scores }) {
   return list && new Map(list.pages.map((page, i) => [page, scores[list.scores[i]]]));
 }
 
+// What a result shows: one of the `results` pages of its result file.
+async function result(page, { results }) {
+  return (await readJson(`r/${Math.floor(page / results).toString(36)}.jds`))[page % results];
+}
+
 async function filterPages(name, value) {
   return new Set(readList(await readFile(`f/${name}.jds`), value)?.pages ?? []);
 }
@@ -280,7 +291,7 @@ export async function find(query, filters = {}, newest = false) {
   return {
     partial,
     results: results.map(([page, score]) => ({
-      id: page.toString(36), page, score, data: () => readJson(`r/${page.toString(36)}.jds`),
+      id: page.toString(36), page, score, data: () => result(page, index),
     })),
   };
 }
@@ -315,7 +326,9 @@ function failed(error) {
     forgetIndex();
     return run().catch(failed);
   }
-  statusLine.textContent = "搜索暂时无法使用，请稍后再试，或从部门名录和往期目录查找。";
+  statusLine.textContent = error instanceof PageOutdated
+    ? "网站刚刚更新，请刷新本页后再搜索。"
+    : "搜索暂时无法使用，请稍后再试，或从部门名录和往期目录查找。";
   moreButton.hidden = true;
 }
 
