@@ -228,28 +228,17 @@ class Postings:
 
     def write(self, files: Files) -> int:
         """Score every posting and write the word-list files; returns how many there are. The
-        numpy work goes a block of postings at a time, which bounds its temporary arrays."""
-        words, word_buckets, buckets, key = self._sorted_keys()
-        word, page = _field(key, 40, 0xFFFFFF, np.uint32), _field(key, 16, 0xFFFFFF, np.uint32)
-        lighter = _field(key, 0, 0xFFFF, np.uint16)  # 0xFFFF less the weight
-        del key
-        scores = _scores(word, page, lighter, np.frombuffer(self.lengths, dtype=np.uint32), len(words))
-        del lighter
-        starts = np.flatnonzero(np.r_[True, word[1:] != word[:-1]])
-        _steps_in_place(page, word)
-        del word
-        data, word_bytes = _varints(page, starts)
-        del page
-        lists = WordLists(words, np.r_[starts, len(scores)], data.tobytes(), np.r_[0, np.cumsum(word_bytes)],
-                          scores.tobytes(), np.searchsorted(word_buckets, np.arange(buckets + 1)))
-        files.written += [entry for part in run_parts(partial(lists.write, files), buckets) for entry in part]
+        files are written in parts, one per core, each from the postings of its own words."""
+        words, word_buckets, buckets, rank, first_rank = self._vocabulary()
+        first_word = np.searchsorted(word_buckets, np.arange(buckets + 1))
+        write_part = partial(self._write_files, files, words, first_word, rank, first_rank)
+        files.written += [entry for part in run_parts(write_part, buckets) for entry in part]
         return buckets
 
-    def _sorted_keys(self):
+    def _vocabulary(self):
         """The words in file order (by bucket, then word), their buckets, the bucket count, and
-        one sorted number per posting: word rank, page, and weight (highest first), each (word,
-        page) once. A Han pair's first character is added as a word of its own, with the highest
-        weight of the pairs it starts."""
+        each word id's rank in that order and its first character's rank (-1: none). A Han
+        pair's first character is a word of its own."""
         buckets = _bucket_count(len(self.word_ids))
         first_of = {w: first for w in self.ids if (first := _first_character(w))}
         by_bucket = sorted((bucket_of(w, buckets), w) for w in self.ids.keys() | set(first_of.values()))
@@ -266,22 +255,50 @@ class Postings:
             rank[i] = rank_of[w]
             if w in first_of:
                 first_rank[i] = rank_of[first_of[w]]
-        del rank_of, first_of
+        return words, word_buckets, buckets, rank, first_rank
+
+    def _write_files(self, files: Files, words: list[str], first_word: np.ndarray, rank: np.ndarray,
+                     first_rank: np.ndarray, start: int, end: int) -> list[Written]:
+        """Word-list files start..end, from the postings of their words. The numpy work goes a
+        block of postings at a time, which bounds its temporary arrays."""
+        low, high = int(first_word[start]), int(first_word[end])
+        key = self._sorted_keys(rank, first_rank, low, high)
+        word, page = _field(key, 40, 0xFFFFFF, np.uint32), _field(key, 16, 0xFFFFFF, np.uint32)
+        lighter = _field(key, 0, 0xFFFF, np.uint16)  # 0xFFFF less the weight
+        del key
+        word -= low
+        scores = _scores(word, page, lighter, np.frombuffer(self.lengths, dtype=np.uint32), high - low)
+        del lighter
+        starts = np.flatnonzero(np.r_[True, word[1:] != word[:-1]])
+        _steps_in_place(page, word)
+        del word
+        data, word_bytes = _varints(page, starts)
+        del page
+        lists = WordLists(words[low:high], np.r_[starts, len(scores)], data.tobytes(),
+                          np.r_[0, np.cumsum(word_bytes)], scores.tobytes(), first_word[start:end + 1] - low, start)
+        return lists.write(files, start, end)
+
+    def _sorted_keys(self, rank: np.ndarray, first_rank: np.ndarray, low: int, high: int) -> np.ndarray:
+        """One sorted number per posting of the words ranked low..high: word rank, page, and
+        weight (highest first), each (word, page) once. A pair's first character takes the
+        highest weight of the pairs it starts."""
         ids, units = np.frombuffer(self.word_ids, dtype=np.uint32), np.frombuffer(self.units, dtype=np.uint16)
         page_ends = np.cumsum(np.frombuffer(self.lengths, dtype=np.uint32), dtype=np.int64)
-        with_first = np.concatenate([np.flatnonzero(first_rank[ids[at:at + BLOCK]] >= 0) + at
-                                     for at in range(0, len(ids), BLOCK)] or [np.zeros(0, np.int64)])
-        key = np.empty(len(ids) + len(with_first), dtype=np.uint64)
-        for at in range(0, len(ids), BLOCK):
-            part = np.arange(at, min(at + BLOCK, len(ids)))
-            key[part] = _key(rank[ids[part]], _page_of(part, page_ends), units[part])
-        for at in range(0, len(with_first), BLOCK):
-            some = with_first[at:at + BLOCK]
-            key[len(ids) + at:len(ids) + at + len(some)] = _key(
-                first_rank[ids[some]].astype(np.uint64), _page_of(some, page_ends), units[some])
-        del with_first
+        blocks = [(ranks, at) for ranks in (rank, first_rank) for at in range(0, len(ids), BLOCK)]
+
+        def mine(ranks: np.ndarray, at: int) -> tuple[np.ndarray, np.ndarray]:
+            of = ranks[ids[at:at + BLOCK]]
+            return of, np.flatnonzero((of >= low) & (of < high))
+
+        key = np.empty(sum(len(mine(*block)[1]) for block in blocks), dtype=np.uint64)  # counted first
+        filled = 0
+        for ranks, at in blocks:
+            of, some = mine(ranks, at)
+            key[filled:filled + len(some)] = _key(of[some].astype(np.uint64), _page_of(some + at, page_ends),
+                                                  units[some + at])
+            filled += len(some)
         key.sort()
-        return words, word_buckets, buckets, _first_of_each(key)
+        return _first_of_each(key)
 
 
 def _page_of(postings: np.ndarray, page_ends: np.ndarray) -> np.ndarray:
@@ -333,8 +350,8 @@ def _bucket_count(postings: int) -> int:
 @dataclass(frozen=True)
 class WordLists:
     """Every word's encoded list, in file order: word k's postings are bounds[k]..bounds[k + 1],
-    with page steps steps[step_at[k]:step_at[k + 1]] and one score byte each in scores; file b
-    holds words first_word[b]..first_word[b + 1]."""
+    with page steps steps[step_at[k]:step_at[k + 1]] and one score byte each in scores; file
+    first_file + b holds words first_word[b]..first_word[b + 1]."""
 
     words: list[str]
     bounds: np.ndarray
@@ -342,12 +359,14 @@ class WordLists:
     step_at: np.ndarray
     scores: bytes
     first_word: np.ndarray
+    first_file: int = 0  # the number of the file whose first word is words[0]
 
     def write(self, files: Files, start: int, end: int) -> list[Written]:
         """Write files start..end."""
         written = []
         for number in range(start, end):
-            low, high = int(self.first_word[number]), int(self.first_word[number + 1])
+            at = number - self.first_file
+            low, high = int(self.first_word[at]), int(self.first_word[at + 1])
             bounds, step_at = self.bounds[low:high + 1].tolist(), self.step_at[low:high + 1].tolist()
             lists = [(self.words[low + k], bounds[k + 1] - bounds[k], self.steps[step_at[k]:step_at[k + 1]],
                       self.scores[bounds[k]:bounds[k + 1]]) for k in range(high - low)]
