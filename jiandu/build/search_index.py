@@ -275,7 +275,8 @@ class Postings:
         data, word_bytes = _varints(page, starts)
         del page
         lists = WordLists(words[low:high], np.r_[starts, len(scores)], data.tobytes(),
-                          np.r_[0, np.cumsum(word_bytes)], scores.tobytes(), first_word[start:end + 1] - low, start)
+                          np.r_[0, np.cumsum(word_bytes)], scores.tobytes(),
+                          first_word[start:end + 1] - low, start)
         return lists.write(files, start, end)
 
     def _sorted_keys(self, rank: np.ndarray, first_rank: np.ndarray, low: int, high: int) -> np.ndarray:
