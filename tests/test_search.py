@@ -8,6 +8,7 @@ import random
 import shutil
 import unicodedata
 import zlib
+from pathlib import Path
 
 import pytest
 import yaml
@@ -339,3 +340,37 @@ def test_a_page_older_than_the_index_format_asks_to_be_reloaded(demo_site, tmp_p
         page.wait_for_function("document.getElementById('search-status').textContent.includes('刷新')")
         assert page.inner_text("#search-status") == "网站刚刚更新，请刷新本页后再搜索。"
         assert page.locator("#search-results li").count() == 0
+
+
+class ReplacedMidSearch(QuietHandler):
+    """The site republished while a search runs: when the first word list is asked for, the index
+    moves to a folder of a new name (as a new build's does) and that request finds nothing."""
+
+    replaced = False
+
+    def do_GET(self):
+        if "/w/" in self.path and not ReplacedMidSearch.replaced:
+            ReplacedMidSearch.replaced = True
+            folder = Path(self.directory) / "search-index"
+            entry = json.loads((folder / "entry.json").read_text("utf-8"))
+            (folder / entry["id"]).rename(folder / "0republished")
+            entry["id"] = "0republished"
+            (folder / "entry.json").write_text(json.dumps(entry, ensure_ascii=False), "utf-8")
+        return super().do_GET()
+
+
+def test_a_search_that_meets_a_newer_index_is_done_again_on_it(demo_site, tmp_path, page):
+    site = tmp_path / "site"
+    shutil.copytree(demo_site, site, symlinks=True)
+    ReplacedMidSearch.replaced = False
+    with serving(site, ReplacedMidSearch) as server:
+        page.goto(f"{server.url}/search/")
+        found = page.evaluate("""async () => {
+            const search = await import(new URL('../theme/search.js', document.baseURI).href);
+            const found = await search.find('占道经营');
+            return Promise.all(found.results.map(async (r) => (await r.data()).url));
+        }""")
+    assert ReplacedMidSearch.replaced
+    expected = Bundle(demo_site / "search-index")
+    assert found == [expected.result(p)["url"] for p, _ in expected.search(query_words("占道经营"))]
+    assert found

@@ -278,8 +278,19 @@ async function matches(words, filters, index) {
 
 // What the page finds for a query; tests/test_search.py calls it too. Best first, newer first
 // among equals; with `newest`, records only, newest first (the index lists records oldest first,
-// then departments).
+// then departments). A search that meets a newer index (the site republished, or a preview's
+// save, while it ran) is done again on that one.
 export async function find(query, filters = {}, newest = false) {
+  try {
+    return await findIn(query, filters, newest);
+  } catch (error) {
+    if (!(error instanceof IndexReplaced)) throw error;
+    forgetIndex();
+    return findIn(query, filters, newest);
+  }
+}
+
+async function findIn(query, filters, newest) {
   const index = await entry();
   const words = queryWords(query, index.t2s);
   const { found: matched, partial } = await matches(words, filters, index);
