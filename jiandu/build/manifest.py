@@ -29,6 +29,10 @@ class FileEntry:
     sha256: str
     size: int
 
+    def under(self, folder: str) -> FileEntry:
+        """The same file, its path seen from the folder above `folder` ("folder/")."""
+        return FileEntry(folder + self.path, self.sha256, self.size)
+
 
 @dataclass(frozen=True)
 class Manifest:

@@ -138,7 +138,7 @@ class Pipeline:
                                      search_places(site))
         if report:
             print(f"搜索索引已更新，用时 {time.monotonic() - started:.3f} 秒", flush=True)
-        return [FileEntry(routes.SEARCH_INDEX + e.path, e.sha256, e.size) for e in written]
+        return [e.under(routes.SEARCH_INDEX) for e in written]
 
     def _search_in_background(self, site: Site, report: bool = False) -> None:
         """Write the search bundle in a forked process; wait_for_search() collects it."""

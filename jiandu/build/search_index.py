@@ -104,7 +104,7 @@ def _write_into(fresh: Path, docs: Sequence[SearchDoc], places: list) -> list[Fi
     entry_name = routes.SEARCH_ENTRY.removeprefix(routes.SEARCH_INDEX)
     data = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode()
     write(os.path.join(fresh, entry_name), data)
-    return [*(FileEntry(f"{bundle_id}/{e.path}", e.sha256, e.size) for e in files.entries),
+    return [*(w.entry.under(f"{bundle_id}/") for w in files.written),
             written_entry(entry_name, data)]
 
 
@@ -126,9 +126,8 @@ def _gather(docs: Sequence[SearchDoc], files: Files, start: int, end: int):
 
 
 class Written(NamedTuple):
-    name: str
-    digest: str  # SHA-1 of the content before compression: names the bundle
     entry: FileEntry  # the file as written, for the manifest
+    digest: str  # SHA-1 of the content before compression: names the bundle
 
 
 class Files:
@@ -143,17 +142,13 @@ class Files:
     def write(self, name: str, data: bytes) -> Written:
         packed = gzip.compress(data, compresslevel=6, mtime=0)
         write(os.path.join(self.folder, name), packed)
-        return Written(name, hashlib.sha1(data).hexdigest(), written_entry(name, packed))
+        return Written(written_entry(name, packed), hashlib.sha1(data).hexdigest())
 
     def add(self, name: str, data: bytes) -> None:
         self.written.append(self.write(name, data))
 
-    @property
-    def entries(self) -> list[FileEntry]:
-        return [w.entry for w in self.written]
-
     def finish(self) -> str:
-        listing = "".join(f"{w.name} {w.digest}\n" for w in sorted(self.written))
+        listing = "".join(sorted(f"{w.entry.path} {w.digest}\n" for w in self.written))
         bundle_id = hashlib.sha1(listing.encode()).hexdigest()[:12]
         self.folder.rename(self.folder.with_name(bundle_id))
         return bundle_id

@@ -26,6 +26,7 @@ from pathlib import Path
 from jiandu.build import manifest as manifests
 from jiandu.content.edition_index import ARCHIVES, Edition, Package, load_editions, save_editions
 from jiandu.core import routes
+from jiandu.core.files import sha256_and_size
 from jiandu.core.problems import Problems
 from jiandu.core.settings import Settings
 from jiandu.core.vocabulary import Kind
@@ -276,7 +277,7 @@ def package_edition(site: Path, source: Source, folder: Path) -> Edition:
     write_warc(site, folder / names["warc"], manifest, warc_info(source, manifest.site_url, counts),
                source.label, source.commit_time)
     shutil.copyfile(site / manifests.MANIFEST, folder / names["manifest"])
-    packages = tuple(Package(kind, name, manifests.file_sha256(folder / name), (folder / name).stat().st_size)
+    packages = tuple(Package(kind, name, *sha256_and_size(str(folder / name)))
                      for kind, name in names.items())
     return Edition(source.label, source.as_of, source.commit, source.commit_time, manifest.site_url,
                    *counts, packages)
