@@ -7,14 +7,17 @@ from __future__ import annotations
 import json
 import math
 import random
+import unicodedata
 import zlib
 from collections.abc import Sequence
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from jiandu.build.search_index import FORMAT, RESULTS_PER_FILE, write_search_index
 from jiandu.site.search import SearchDoc
-from jiandu.site.search_words import index_words, query_words
+from jiandu.site.search_words import PUNCTUATION, index_words, normalize, query_words
 from tests.support.project import PROJECT
 from tests.support.search_index import Bundle, base36, read_lists, unpack
 
@@ -70,6 +73,18 @@ def every_list(bundle: Bundle) -> dict[str, tuple[list[int], list[int]]]:
             assert word not in lists, f"{word} in two files"
             lists[word] = postings
     return lists
+
+
+# What normalize's quick path replaces, and what could interact with it: full-width forms,
+# combining marks, compatibility ideographs, letters that change case, Han text.
+FOLDABLE = "".join(mark for mark, _ in PUNCTUATION) + "，。、“”Ａｂ１①\u0301\u0327e\uf900\u2f00ẞİ济南ab "
+
+
+@given(st.text(alphabet=st.sampled_from(FOLDABLE) | st.characters(), max_size=60))
+@example("ｅ，\u0301")
+@example("：\u0338")
+def test_normalize_equals_nfkc_lowered(text):
+    assert normalize(text) == unicodedata.normalize("NFKC", text).lower()
 
 
 @pytest.mark.parametrize("bucket_postings", [4000, 7])

@@ -36,8 +36,17 @@ def _table() -> dict[int, str]:
             + ALPHABET[(cp - FIRST) % size] for cp in range(FIRST, 0x9FFF + 1)}
 
 
+# The full-width punctuation of Chinese prose, each replaced by its one-character NFKC form
+# before NFKC itself: the same result, since that form is what NFKC decomposes it to, but the
+# text then passes NFKC's quick check, which is a tenth of the time of normalizing it.
+PUNCTUATION = [(mark, unicodedata.normalize("NFKC", mark)) for mark in "，：；（）！？　"]
+
+
 def normalize(text: str) -> str:
     """Full-width letters and digits to ASCII, compatibility ideographs to unified ones, lower case."""
+    for mark, plain in PUNCTUATION:
+        if mark in text:
+            text = text.replace(mark, plain)
     return unicodedata.normalize("NFKC", text).lower()
 
 
