@@ -11,10 +11,11 @@ default theme, and finally times one-edit rebuilds inside a running preview serv
 Wall time and memory are measured from outside each build: peak RSS of the largest process, and
 peak total PSS of the whole process tree, every child included (the forked workers and the
 Pagefind binary; PSS counts shared pages once). The search index's own time and peak come from
-timing the step that writes it inside the build process (a finalize step before issue 12, the
-pipeline's search writer since): the step's window on the clock, and the tree's PSS samples
-within it. At `--phone` size the built site is served with gzip and searched in Chromium
-(bench/phone.py) to count the bytes a phone downloads.
+timing the steps that write it inside the build process (a finalize step before issue 12, the
+pipeline's search writer since, and its first half in a page worker beside the pages since the
+fourth session): the steps' windows on the clock, and the tree's PSS samples within them. At
+`--phone` size the built site is served with gzip and searched in Chromium (bench/phone.py) to
+count the bytes a phone downloads.
 """
 
 from __future__ import annotations
@@ -67,6 +68,11 @@ except ImportError:
     Pipeline = None
 if hasattr(Pipeline, "_write_search"):
     Pipeline._write_search = timed(Pipeline._write_search, "Pipeline._write_search")
+try:  # since the index's first half runs in a page worker, beside the pages
+    import jiandu.build.pipeline as pipeline
+    pipeline.gather_search_index = timed(pipeline.gather_search_index, "search gather (beside the pages)")
+except AttributeError:
+    pass
 """
 
 JIANDU_BUILD = TIMED_STEPS + """

@@ -3,9 +3,12 @@
 import io
 import multiprocessing
 import os
+import time
+
+import pytest
 
 from jiandu.build.progress import SHOW_MIN, PlainProgress, console_progress
-from jiandu.core.workers import run_parts, run_split
+from jiandu.core.workers import CHUNK, run_parts, run_split, run_split_beside
 
 
 def test_small_jobs_report_nothing():
@@ -31,6 +34,64 @@ def test_work_split_over_processes_keeps_order(monkeypatch):
     monkeypatch.setenv("JIANDU_WORKERS", "2")
     items = list(range(700))
     assert run_split(lambda x: (x, x * x), items) == [(x, x * x) for x in items]
+
+
+def test_chunks_go_to_whichever_process_is_free(monkeypatch):
+    """A slow process takes fewer chunks: none waits on another's share fixed in advance."""
+    monkeypatch.setenv("JIANDU_WORKERS", "2")
+    parent = os.getpid()
+
+    def slow_here(x):
+        if os.getpid() == parent:
+            time.sleep(0.002)
+        return os.getpid()
+
+    pids = run_split(slow_here, list(range(10 * CHUNK)))
+    assert pids.count(parent) <= 3 * CHUNK < pids.count(next(p for p in pids if p != parent))
+
+
+def test_work_beside_runs_in_a_worker_that_then_joins_in(monkeypatch):
+    monkeypatch.setenv("JIANDU_WORKERS", "2")
+    slept = lambda x: (time.sleep(0.001), os.getpid())[1]  # gives the worker time to join in
+    pids, beside = run_split_beside(lambda: ("beside", os.getpid()), slept, list(range(8 * CHUNK)))
+    assert beside[0] == "beside" and beside[1] != os.getpid()
+    assert len(pids) == 8 * CHUNK and beside[1] in pids and os.getpid() in pids
+    assert run_split_beside(lambda: 7, lambda x: x, []) == ([], 7)
+
+
+def test_work_beside_runs_here_with_one_core(monkeypatch):
+    monkeypatch.setenv("JIANDU_WORKERS", "1")
+    assert run_split_beside(os.getpid, lambda x: x + 1, list(range(500))) == (list(range(1, 501)), os.getpid())
+
+
+def test_a_workers_failure_is_raised_here(monkeypatch):
+    monkeypatch.setenv("JIANDU_WORKERS", "2")
+
+    def fails_there(x):
+        if os.getpid() != parent:
+            raise ValueError("工作进程出错")
+        time.sleep(0.001)
+        return x
+
+    parent = os.getpid()
+    with pytest.raises(ValueError, match="工作进程出错"):
+        run_split_beside(lambda: None, fails_there, list(range(10 * CHUNK)))
+    with pytest.raises(ValueError, match="在旁边出错"):
+        run_split_beside(lambda: (_ for _ in ()).throw(ValueError("在旁边出错")), lambda x: x, list(range(500)))
+
+
+def test_a_worker_that_dies_is_a_failure_not_a_hang(monkeypatch):
+    monkeypatch.setenv("JIANDU_WORKERS", "2")
+    parent = os.getpid()
+
+    def dies(x):
+        if os.getpid() != parent:
+            os._exit(3)
+        time.sleep(0.001)
+        return x
+
+    with pytest.raises(RuntimeError, match="意外退出"):
+        run_split(dies, list(range(10 * CHUNK)))
 
 
 def test_parts_cover_the_range_in_order_each_in_its_own_process(monkeypatch):

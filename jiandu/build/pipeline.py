@@ -16,13 +16,13 @@ from pathlib import Path
 
 from jiandu.build.manifest import FileEntry, remember_written, written_entry
 from jiandu.build.render import css_bundle, make_env, render_output, shared_context
-from jiandu.build.search_index import SearchIndexError, write_search_index
+from jiandu.build.search_index import Gathered, SearchIndexError, finish_search_index, gather_search_index
 from jiandu.content.model import Site
 from jiandu.content.tree import ContentTree
 from jiandu.core import routes, staging
 from jiandu.core.files import write_if_changed
 from jiandu.core.settings import Settings
-from jiandu.core.workers import run_split
+from jiandu.core.workers import run_split, run_split_beside
 from jiandu.site.indexes import Indexes, build_indexes, effective_status
 from jiandu.site.pages import Output, site_pages
 from jiandu.site.search import search_docs, search_places
@@ -78,11 +78,16 @@ class Pipeline:
         return self._plan[2]
 
     def write_all(self, site: Site, idx: Indexes) -> list[str]:
+        """Write every page and the search index. The index's first half (every page's words, and
+        the result files) is worked out by a page worker before it takes pages, so that no core
+        waits; the word lists come after the pages, not beside them: a forked writer of the whole
+        index next to the page workers took the build to 673 MB at 10,000 records (BENCHMARKS.md)."""
         outputs = self.plan(site, idx)
-        written = self._write(site, outputs)
-        # After the pages, not beside them: a forked writer next to the page workers saved a fifth
-        # of the time at 10,000 records but took the build to 673 MB (BENCHMARKS.md).
-        remember_written(self.output, written + self._write_search(site))
+        gather = self._search_gatherer(site)
+        written, gathered = self._write(site, outputs, beside=gather)
+        if gather:
+            written += self._write_search(site, gathered=gathered)
+        remember_written(self.output, written)
         self._remember(site, outputs)
         return [o.path for o in outputs]
 
@@ -108,8 +113,9 @@ class Pipeline:
         self._remember(site, outputs)
         return Update([o.path for o in stale], removed, time.monotonic() - started)
 
-    def _write(self, site: Site, outputs: list[Output]) -> list[FileEntry]:
-        """Write the theme's assets and `outputs`; what each file now holds, hashed."""
+    def _write(self, site: Site, outputs: list[Output], beside=None) -> tuple[list[FileEntry], object]:
+        """Write the theme's assets and `outputs`; what each file now holds, hashed, and what
+        `beside` returned (run_split_beside) if given."""
         assets = [(routes.CSS_BUNDLE, self.css)]
         assets += [(routes.asset(script.name), script.read_bytes())  # search, and the 长辈版 switch
                    for script in sorted((self.theme / "js").glob("*.js"))]
@@ -121,21 +127,34 @@ class Pipeline:
             return self._write_file(output.path, render_output(env, output, site, shared))
 
         written = [self._write_file(path, data) for path, data in assets]
-        return written + run_split(write, outputs, progress=self.progress, label="生成页面")
+        if beside is None:
+            return written + run_split(write, outputs, progress=self.progress, label="生成页面"), None
+        pages, result = run_split_beside(beside, write, outputs, progress=self.progress, label="生成页面")
+        return written + pages, result
 
     def _write_file(self, path: str, data: bytes) -> FileEntry:
         """Write one output unless it holds these bytes already (keeping its mtime)."""
         write_if_changed(os.path.join(self.output, path), data)
         return written_entry(path, data)
 
-    def _write_search(self, site: Site, report: bool = False) -> list[FileEntry]:
-        """Write the search index (if the site has search); the files written, hashed."""
+    def _search_gatherer(self, site: Site):
+        """The search index's first half for `site` (search_index.gather_search_index), to run
+        beside the pages; None if the site has no search."""
+        if not self.settings.search:
+            return None
+        status_of = partial(effective_status, as_of=site.as_of)
+        bundle = self.output / routes.SEARCH_INDEX
+        return partial(gather_search_index, search_docs(site, status_of), bundle)
+
+    def _write_search(self, site: Site, report: bool = False,
+                      gathered: Gathered | None = None) -> list[FileEntry]:
+        """Write the search index (if the site has search), from its first half if `gathered`;
+        the files written, hashed."""
         if not self.settings.search:
             return []
         started = time.monotonic()
-        status_of = partial(effective_status, as_of=site.as_of)
-        written = write_search_index(search_docs(site, status_of), self.output / routes.SEARCH_INDEX,
-                                     search_places(site))
+        gathered = gathered or self._search_gatherer(site)()
+        written = finish_search_index(gathered, self.output / routes.SEARCH_INDEX, search_places(site))
         if report:
             print(f"搜索索引已更新，用时 {time.monotonic() - started:.3f} 秒", flush=True)
         return [e.under(routes.SEARCH_INDEX) for e in written]

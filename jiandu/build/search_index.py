@@ -68,13 +68,41 @@ class SearchIndexError(RuntimeError):
 def write_search_index(docs: Sequence[SearchDoc], bundle: Path,
                        places: list | None = None) -> list[FileEntry]:
     """Write the whole index into a new folder, then put it in place of `bundle`; returns the
-    files written, hashed, with paths inside `bundle`. The documents are worked out in
-    parts, one per core, and not kept: each leaves its result file and its postings. `places`
-    are the names the search page suggests when nothing is found (site/search.py's search_places)."""
-    fresh = bundle.with_name(bundle.name + ".new")
+    files written, hashed, with paths inside `bundle`. `places` are the names the search page
+    suggests when nothing is found (site/search.py's search_places)."""
+    return finish_search_index(gather_search_index(docs, bundle), bundle, places)
+
+
+@dataclass
+class Gathered:
+    """The first half of an index: its result files written, the postings and filters of every
+    page, and the Traditional forms of the characters they hold."""
+
+    files: Files
+    words: Postings
+    filters: dict[str, dict[str, list[int]]]
+    t2s: dict[str, str]
+
+
+def gather_search_index(docs: Sequence[SearchDoc], bundle: Path) -> Gathered:
+    """Work out every document, in parts, one per core, and keep none of them: each leaves its
+    result file (in a new folder beside `bundle`) and its postings. The half that a full build
+    runs in the background while the pages are written (build/pipeline.py)."""
+    fresh = _fresh(bundle)
     shutil.rmtree(fresh, ignore_errors=True)
     try:
-        written = _write_into(fresh, docs, places or [])
+        return _gather_into(fresh, docs)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+
+
+def finish_search_index(gathered: Gathered, bundle: Path, places: list | None = None) -> list[FileEntry]:
+    """The second half: the word lists, filters and entry written, and the new folder put in
+    place of `bundle`."""
+    fresh = _fresh(bundle)
+    try:
+        written = _write_into(fresh, gathered, places or [])
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
@@ -82,8 +110,12 @@ def write_search_index(docs: Sequence[SearchDoc], bundle: Path,
     return written
 
 
-def _write_into(fresh: Path, docs: Sequence[SearchDoc], places: list) -> list[FileEntry]:
-    files = Files(fresh / "bundle")
+def _fresh(bundle: Path) -> Path:
+    return bundle.with_name(bundle.name + ".new")
+
+
+def _gather_into(fresh: Path, docs: Sequence[SearchDoc]) -> Gathered:
+    files = Files.made(fresh / "bundle")
     words, filters, characters = Postings(), {}, set()
     groups = -(-len(docs) // RESULTS_PER_FILE)
     parts = run_parts(partial(_gather, docs, files), groups, minimum=PARALLEL_MIN // RESULTS_PER_FILE)
@@ -94,13 +126,18 @@ def _write_into(fresh: Path, docs: Sequence[SearchDoc], places: list) -> list[Fi
         for name, lists in part_filters.items():
             for value, pages in lists.items():
                 filters.setdefault(name, {}).setdefault(value, []).extend(pages)
+    return Gathered(files, words, filters, traditional_to_simplified(characters))
+
+
+def _write_into(fresh: Path, gathered: Gathered, places: list) -> list[FileEntry]:
+    files, words = gathered.files, gathered.words
     buckets = words.write(files)
-    for name, lists in sorted(filters.items()):
+    for name, lists in sorted(gathered.filters.items()):
         files.add(f"f/{name}.jds", _list_file(sorted(lists.items())))
     files.add("places.jds", _json(places))
     bundle_id = files.finish()
     entry = {"format": FORMAT, "id": bundle_id, "pages": words.pages, "buckets": buckets,
-             "results": RESULTS_PER_FILE, "scores": SCORE_TABLE, "t2s": traditional_to_simplified(characters)}
+             "results": RESULTS_PER_FILE, "scores": SCORE_TABLE, "t2s": gathered.t2s}
     entry_name = routes.SEARCH_ENTRY.removeprefix(routes.SEARCH_INDEX)
     data = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode()
     write(os.path.join(fresh, entry_name), data)
@@ -136,8 +173,13 @@ class Files:
     def __init__(self, folder: Path):
         self.folder = folder
         self.written: list[Written] = []  # from every process
+
+    @classmethod
+    def made(cls, folder: Path) -> Files:
+        """Files in a new folder, with its subfolders made."""
         for sub in ("w", "f", "r"):
             (folder / sub).mkdir(parents=True)
+        return cls(folder)
 
     def write(self, name: str, data: bytes) -> Written:
         packed = gzip.compress(data, compresslevel=6, mtime=0)

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import multiprocessing.connection
 import os
+import pickle
+import queue
+import threading
+import traceback
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 
@@ -28,19 +33,31 @@ def worker_count() -> int:
 
 def run_split(func: Callable, items: Sequence, progress=None, label: str = "") -> list:
     """[func(item) for item in items], in order, over worker processes when worth it."""
-    workers = min(worker_count(), max(1, len(items) // CHUNK))
+    return _split(func, items, progress, label, None)[0]
+
+
+def run_split_beside(beside: Callable[[], object], func: Callable, items: Sequence,
+                     progress=None, label: str = "") -> tuple[list, object]:
+    """(run_split(func, items), beside()): a worker runs `beside` first and then joins in with
+    the items, so that work which would leave a core idle around it fills the other core."""
+    return _split(func, items, progress, label, beside)
+
+
+def _split(func: Callable, items: Sequence, progress, label: str, beside) -> tuple[list, object]:
+    workers = min(worker_count(), max(1 if beside is None else 2, len(items) // CHUNK))
     bar = progress(label, len(items)) if progress else None  # None for small jobs
-    if workers < 2 or len(items) < PARALLEL_MIN:
+    if workers < 2 or (beside is None and len(items) < PARALLEL_MIN):
         results = []
         for item in items:
             results.append(func(item))
             if bar:
                 bar.advance(1)
+        done = (results, beside() if beside else None)
     else:
-        results = _in_workers(func, items, workers, bar)
+        done = _in_workers(func, items, workers, bar, beside)
     if bar:
         bar.close()
-    return results
+    return done
 
 
 def run_parts(func: Callable[[int, int], object], count: int, minimum: int = PARALLEL_MIN) -> list:
@@ -63,47 +80,159 @@ def run_parts(func: Callable[[int, int], object], count: int, minimum: int = PAR
 
 @contextmanager
 def _forked_pool(processes: int):
-    """A pool of forked children sharing this process' objects. Frozen out of the garbage
-    collector meanwhile (as Python's gc.freeze documents for forking servers): neither side's
-    collections walk the site's objects, and the children's do not copy their pages."""
-    gc.freeze()
+    """A pool of forked children sharing this process' objects."""
+    with _frozen(), multiprocessing.get_context("fork").Pool(processes) as pool:
+        yield pool
+
+
+_freezes = 0
+
+
+@contextmanager
+def _frozen():
+    """This process' objects out of the garbage collector while forked children share them (as
+    Python's gc.freeze documents for forking servers): neither side's collections walk them, and
+    the children's do not copy their pages. Until the last of overlapping uses ends."""
+    global _freezes
+    if not _freezes:
+        gc.freeze()
+    _freezes += 1
     try:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
-            yield pool
+        yield
     finally:
-        gc.unfreeze()
+        _freezes -= 1
+        if not _freezes:
+            gc.unfreeze()
 
 
 def _run_part(bounds: tuple[int, int]):
     return _task[0](*bounds)
 
 
-def _in_workers(func: Callable, items: Sequence, workers: int, bar) -> list:
-    """The parent takes every `workers`-th chunk itself; forked children take the rest.
+def _in_workers(func: Callable, items: Sequence, workers: int, bar, beside) -> tuple[list, object]:
+    """Chunks of CHUNK items, each taken by whichever process is free next: this one and
+    `workers` - 1 forked children, the first of which runs `beside` before it takes any.
 
-    Keeping the parent busy saves a whole process' memory against a pool of `workers` children.
-    """
-    global _task
-    _task = (func, items)
-    ranges = [(start, min(start + CHUNK, len(items))) for start in range(0, len(items), CHUNK)]
-    results: list = [None] * len(ranges)
-    theirs = [i for i in range(len(ranges)) if i % workers]
-    try:
-        with _forked_pool(workers - 1) as pool:
-            pending = pool.imap(_run_range, [ranges[i] for i in theirs])
-            for i in range(0, len(ranges), workers):
-                results[i] = _run_range(ranges[i])
+    Keeping this process busy saves a whole process' memory against a pool of `workers`
+    children; taking chunks as they come leaves no process waiting on another's last ones."""
+    context = multiprocessing.get_context("fork")
+    chunks = _Chunks(context, len(items))
+    results: list = [None] * chunks.count
+    got = _Received(results, bar)
+    with _frozen():
+        for k in range(workers - 1):
+            receiving, sending = context.Pipe(duplex=False)
+            child = context.Process(target=_worker, daemon=True,
+                                    args=(func, items, chunks, sending, beside if k == 0 else None))
+            child.start()
+            sending.close()
+            got.children[receiving] = child
+        got.start()
+        try:
+            while (i := chunks.claim()) is not None:
+                results[i] = chunks.run(func, items, i)
                 if bar:
                     bar.advance(len(results[i]))
-            for i, chunk in zip(theirs, pending, strict=True):
-                results[i] = chunk
-                if bar:
-                    bar.advance(len(chunk))
+                got.receive(wait=False)
+            while got.children:
+                got.receive(wait=True)
+        finally:
+            got.stop()
+    return [r for chunk in results for r in chunk], got.beside
+
+
+class _Chunks:
+    """Chunk numbers handed out once each, across processes."""
+
+    def __init__(self, context, items: int):
+        self.items, self.count = items, -(-items // CHUNK)
+        self.next = context.Value("q", 0)
+
+    def claim(self) -> int | None:
+        with self.next.get_lock():
+            i = self.next.value
+            self.next.value = i + 1
+        return i if i < self.count else None
+
+    def run(self, func: Callable, items: Sequence, i: int) -> list:
+        return [func(items[k]) for k in range(i * CHUNK, min((i + 1) * CHUNK, self.items))]
+
+
+def _worker(func: Callable, items: Sequence, chunks: _Chunks, sending, beside) -> None:
+    """A child's loop: `beside` first if given, then chunks until none are left; each result is
+    sent as soon as it is ready, and any failure in its place."""
+    try:
+        if beside is not None:
+            sending.send(("beside", beside()))
+        while (i := chunks.claim()) is not None:
+            sending.send(("chunk", i, chunks.run(func, items, i)))
+        sending.send(("done",))
+    except BaseException as err:  # handed to the parent, which raises it
+        sending.send(("failed", _sendable(err)))
     finally:
-        _task = None
-    return [r for chunk in results for r in chunk]
+        sending.close()
 
 
-def _run_range(bounds: tuple[int, int]) -> list:
-    func, items = _task
-    return [func(items[i]) for i in range(*bounds)]
+def _sendable(err: BaseException) -> BaseException:
+    try:
+        pickle.dumps(err)
+        return err
+    except Exception:  # an exception that cannot travel travels as its text
+        return RuntimeError("".join(traceback.format_exception(err)))
+
+
+class _Received:
+    """What the children send, read by a thread as it comes (a child never waits on a full pipe
+    while this process renders) and taken in here: chunks into `results`, the result of
+    `beside`. A child's failure is raised here; a child gone without a word is a failure too."""
+
+    def __init__(self, results: list, bar):
+        self.results, self.bar = results, bar
+        self.children: dict = {}  # receiving end -> process, until it says it is done
+        self.beside = None
+        self.inbox: queue.SimpleQueue = queue.SimpleQueue()
+        self.reader: threading.Thread | None = None
+
+    def start(self) -> None:
+        self.reader = threading.Thread(target=self._read, args=(list(self.children),), daemon=True)
+        self.reader.start()
+
+    def _read(self, ends: list) -> None:
+        while ends:
+            for end in multiprocessing.connection.wait(ends):
+                try:
+                    message = end.recv()
+                except (EOFError, OSError):
+                    message = ("gone",)
+                if message[0] in ("done", "failed", "gone"):
+                    ends.remove(end)
+                self.inbox.put((end, message))
+
+    def receive(self, wait: bool) -> None:
+        """Take what has come; with `wait`, wait for at least one message first."""
+        while self.children and (wait or not self.inbox.empty()):
+            end, message = self.inbox.get()
+            wait = False
+            if message[0] == "chunk":
+                self.results[message[1]] = message[2]
+                if self.bar:
+                    self.bar.advance(len(message[2]))
+            elif message[0] == "beside":
+                self.beside = message[1]
+            elif message[0] == "done":
+                self.children.pop(end).join()
+                end.close()
+            elif message[0] == "failed":
+                raise message[1]
+            else:
+                raise RuntimeError("一个工作进程意外退出（可能是内存不足）。")
+
+    def stop(self) -> None:
+        for child in self.children.values():
+            child.terminate()  # its end of the pipe closes, and the reader stops
+        if self.reader:
+            self.reader.join()
+        for end, child in self.children.items():
+            child.join()
+            end.close()
+        self.children.clear()
