@@ -1,14 +1,16 @@
 """Progress output: plain lines for pipes and CI, nothing for small jobs; and work split over processes."""
 
+import gc
 import io
 import multiprocessing
 import os
 import time
 
+import numpy as np
 import pytest
 
 from jiandu.build.progress import SHOW_MIN, PlainProgress, console_progress
-from jiandu.core.workers import CHUNK, run_parts, run_split, run_split_beside
+from jiandu.core.workers import CHUNK, build_once, run_parts, run_split, run_split_beside
 
 
 def test_small_jobs_report_nothing():
@@ -92,6 +94,26 @@ def test_a_worker_that_dies_is_a_failure_not_a_hang(monkeypatch):
 
     with pytest.raises(RuntimeError, match="意外退出"):
         run_split(dies, list(range(10 * CHUNK)))
+
+
+def test_large_arrays_cross_between_processes_whole(monkeypatch):
+    monkeypatch.setenv("JIANDU_WORKERS", "2")
+    big = np.arange(3_000_000, dtype=np.uint32)
+    items, (beside, array) = run_split_beside(lambda: ("arrays", big * 2), lambda x: x, list(range(300)))
+    assert items == list(range(300)) and beside == "arrays"
+    assert array.dtype == np.uint32 and np.array_equal(array, big * 2)
+
+
+def test_a_build_once_keeps_what_each_step_made_out_of_the_collector(monkeypatch):
+    """Records read and pages planned are not walked again by later full collections; outside a
+    build (the preview, the tests) everything goes back to the collector after each step."""
+    monkeypatch.setenv("JIANDU_WORKERS", "2")
+    run_split(lambda x: [x], list(range(300)))
+    assert gc.get_freeze_count() == 0
+    with build_once():
+        kept = run_split(lambda x: [x], list(range(300)))
+        assert gc.get_freeze_count() >= len(kept)
+    assert gc.get_freeze_count() == 0
 
 
 def test_parts_cover_the_range_in_order_each_in_its_own_process(monkeypatch):

@@ -252,12 +252,15 @@ class Postings:
         ids = np.zeros(max(other.ids.values(), default=-1) + 1, dtype=np.uint32)
         for word, i in other.ids.items():
             ids[i] = self.ids.setdefault(word, next(self.next_id))
-        self.word_ids.extend(array("I", ids[np.frombuffer(other.word_ids, dtype=np.uint32)].tobytes()))
-        self.units.extend(other.units)
-        self.lengths.extend(other.lengths)
+        self.word_ids.frombytes(_raw(ids[np.asarray(other.word_ids)]))
+        self.units.frombytes(_raw(other.units))
+        self.lengths.frombytes(_raw(other.lengths))
 
     def __getstate__(self):
-        return self.characters, self.ids, self.word_ids, self.units, self.lengths
+        # As numpy views: sent between processes out of band, without a copy (core/workers.py);
+        # received, they stay numpy arrays, which everything after the gathering reads alike.
+        arrays = (np.asarray(a) for a in (self.word_ids, self.units, self.lengths))
+        return self.characters, self.ids, *arrays
 
     def __setstate__(self, state):
         self.characters, self.ids, self.word_ids, self.units, self.lengths = state
@@ -337,6 +340,11 @@ class Postings:
             filled += len(some)
         key.sort()
         return _first_of_each(key)
+
+
+def _raw(values) -> memoryview:
+    """An array's bytes, without a copy (numpy's or the array module's)."""
+    return memoryview(np.ascontiguousarray(values)).cast("B")
 
 
 def _page_of(postings: np.ndarray, page_ends: np.ndarray) -> np.ndarray:

@@ -14,6 +14,7 @@ from jiandu.core.identity import missing_identity
 from jiandu.core.problems import ContentError
 from jiandu.core.settings import Settings, jiandu_settings
 from jiandu.core.staging import LockHeld
+from jiandu.core.workers import build_once
 from jiandu.editions.permalinks import address_problems
 
 
@@ -75,7 +76,8 @@ def build(conf: Path, output: Path, root: Path | None = None, **overrides) -> No
 
 
 def _build_into(conf: Path, fresh: Path, root: Path | None, overrides: dict) -> None:
-    run_pelican(read_pelican_settings(conf, root, OUTPUT_PATH=str(fresh), **overrides))
+    with build_once():
+        run_pelican(read_pelican_settings(conf, root, OUTPUT_PATH=str(fresh), **overrides))
     staging.reached("build:built")
     try:
         mismatch = manifests.compare(manifests.planned_files(fresh), manifests.tree_files(fresh))
