@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import re
 import unicodedata
 import zlib
 from collections.abc import Sequence
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 
 from jiandu.build.search_index import FORMAT, RESULTS_PER_FILE, write_search_index
 from jiandu.site.search import SearchDoc
-from jiandu.site.search_words import PUNCTUATION, index_words, normalize, query_words
+from jiandu.site.search_words import PUNCTUATION, index_words, normalize, query_words, spell, words_and_pairs
 from tests.support.project import PROJECT
 from tests.support.search_index import Bundle, base36, read_lists, unpack
 
@@ -85,6 +86,25 @@ FOLDABLE = "".join(mark for mark, _ in PUNCTUATION) + "，。、“”Ａｂ１�
 @example("：\u0338")
 def test_normalize_equals_nfkc_lowered(text):
     assert normalize(text) == unicodedata.normalize("NFKC", text).lower()
+
+
+def plain_words_and_pairs(folded: str) -> tuple[list[str], set[str]]:
+    """The index words, worked out the plain way: each run's pairs and last character, then Latin."""
+    runs = [m.group() for m in re.finditer("[\u3400-\u9fff]+", folded)]
+    pairs = [run[i:i + 2] for run in runs for i in range(len(run) - 1)]
+    han = list(dict.fromkeys(pairs)) + [c for c in dict.fromkeys(run[-1] for run in runs) if c not in pairs]
+    latin = list(dict.fromkeys(re.findall("[0-9a-z]+", folded)))
+    return [spell(h) for h in han] + latin, set(pairs)
+
+
+@given(st.text(alphabet=st.sampled_from(FOLDABLE + "暖气供热。a1 ") | st.characters(), max_size=80))
+@example("济南济南市，暖气")
+def test_index_words_equal_the_plain_way(text):
+    folded = normalize(text)
+    words, pairs = words_and_pairs(folded)
+    expected_words, expected_pairs = plain_words_and_pairs(folded)
+    assert words == expected_words
+    assert {p for p in pairs if len(p) == 2} == expected_pairs
 
 
 @pytest.mark.parametrize("bucket_postings", [4000, 7])

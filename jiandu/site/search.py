@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from html import unescape
 
@@ -135,7 +136,7 @@ class Phrases:
             else:
                 self.plain.append((phrase, rank))
 
-    def found(self, folded: str, pairs: set[str]) -> list:
+    def found(self, folded: str, pairs: AbstractSet[str]) -> list:
         """Payloads of the phrases in normalized text with Han `pairs`, each once, in the order
         they were given."""
         ranks = {rank for pair in pairs & self.by_pair.keys()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Set as AbstractSet
 from functools import cache
 
 HAN = "\u3400-\u9fff"
@@ -24,7 +25,8 @@ ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
 FIRST = 0x3400  # spelled characters: U+3400 to U+9FFF (NFKC folds compatibility ideographs here)
 MARK = "9"
 HAN_RUN = re.compile(f"[{HAN}]+")
-PAIRS = re.compile(f"(?=([{HAN}]{{2}}))")  # every overlapping pair, found at C speed
+PAIRS = re.compile(f"(?=([{HAN}][{HAN}]))")  # every overlapping pair, found at C speed
+RUN_ENDS = re.compile(f"[{HAN}](?![{HAN}])")  # the last character of each Han run
 LATIN = re.compile(r"[0-9a-z]+")
 MAX_QUERY_WORDS = 16  # a pasted paragraph asks for at most this many index parts (search.js too)
 
@@ -64,17 +66,18 @@ def index_words(text: str) -> list[str]:
     return words_and_pairs(normalize(text))[0]
 
 
-def words_and_pairs(folded: str) -> tuple[list[str], set[str]]:
-    """The index words of normalized text, and its Han pairs unspelled (one pass for both)."""
+def words_and_pairs(folded: str) -> tuple[list[str], AbstractSet[str]]:
+    """The index words of normalized text, and its Han pairs unspelled (one pass for both; the
+    pairs come with the runs' last characters, which no pair lookup asks for)."""
     han = dict.fromkeys(PAIRS.findall(folded))
-    pairs = set(han)
-    han.update(dict.fromkeys(run[-1] for run in HAN_RUN.findall(folded)))
-    spelled = _SPELLED
-    missing = [h for h in han if h not in spelled]
-    if missing:
+    han.update(dict.fromkeys(RUN_ENDS.findall(folded)))
+    try:
+        words = list(map(_SPELLED.__getitem__, han))
+    except KeyError:  # pairs this process has not spelled before
         table = _table()
-        spelled.update((h, MARK + h.translate(table)) for h in missing)
-    return [spelled[h] for h in han] + list(dict.fromkeys(LATIN.findall(folded))), pairs
+        _SPELLED.update((h, MARK + h.translate(table)) for h in han.keys() - _SPELLED.keys())
+        words = list(map(_SPELLED.__getitem__, han))
+    return words + list(dict.fromkeys(LATIN.findall(folded))), han.keys()
 
 
 def query_words(text: str) -> list[str]:
