@@ -96,6 +96,27 @@ def test_a_worker_that_dies_is_a_failure_not_a_hang(monkeypatch):
         run_split(dies, list(range(10 * CHUNK)))
 
 
+def _refuse_to_load():
+    raise ValueError("读不回来")
+
+
+class Unloadable:
+    def __reduce__(self):
+        return _refuse_to_load, ()
+
+
+def test_a_result_that_cannot_be_read_back_is_a_failure_not_a_hang(monkeypatch):
+    monkeypatch.setenv("JIANDU_WORKERS", "2")
+    parent = os.getpid()
+
+    def made_there(x):
+        time.sleep(0.001)
+        return Unloadable() if os.getpid() != parent else x
+
+    with pytest.raises(ValueError, match="读不回来"):
+        run_split(made_there, list(range(10 * CHUNK)))
+
+
 def test_large_arrays_cross_between_processes_whole(monkeypatch):
     monkeypatch.setenv("JIANDU_WORKERS", "2")
     big = np.arange(3_000_000, dtype=np.uint32)

@@ -250,6 +250,35 @@ def test_a_build_killed_at_any_step_leaves_the_output_whole(two_sites, tmp_path,
     assert leftovers(tmp_path, ".out") == []
 
 
+@pytest.mark.parametrize("where", ["gathering", "word lists"])
+def test_a_search_index_that_fails_beside_the_pages_leaves_the_output_as_it_was(two_sites, tmp_path, monkeypatch,
+                                                                                 where):
+    """The search documents are worked out in a page worker (core/workers.py run_split_beside);
+    a failure there, or in the word lists after the pages, stops the build before the swap."""
+    from jiandu.build import search_index
+
+    first, _, second_root = two_sites
+    output = tmp_path / "out"
+    shutil.copytree(first, output)
+    monkeypatch.setenv("JIANDU_WORKERS", "2")
+    if where == "gathering":
+        here, characters = os.getpid(), search_index.han_characters
+
+        def fail_in_a_worker(words):
+            if os.getpid() != here:
+                raise search_index.SearchIndexError("测试：搜索索引在工作进程中出错。")
+            return characters(words)
+        monkeypatch.setattr(search_index, "han_characters", fail_in_a_worker)
+    else:
+        monkeypatch.setattr(search_index, "MAX_PAGES", 1)
+    out = io.StringIO()
+    assert build_or_report(CONF, output, second_root, out=out, **{**FAST, "JIANDU_SEARCH": True}) == 1
+    message = "测试：搜索索引在工作进程中出错。" if where == "gathering" else "搜索索引过大"
+    assert message in out.getvalue() and "保持原样" in out.getvalue()
+    assert snapshot(output) == snapshot(first)
+    assert leftovers(tmp_path, ".out") == []
+
+
 def test_the_swap_is_an_atomic_exchange_here(tmp_path, monkeypatch):
     """The kills above cannot fall between two renames only where the kernel exchanges names."""
     if not sys.platform.startswith("linux"):

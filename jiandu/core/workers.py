@@ -241,6 +241,8 @@ class _Received:
                     message = _receive(end)
                 except (EOFError, OSError):
                     message = ("gone",)
+                except Exception as err:  # a message that cannot be read back is a failure too
+                    message = ("failed", err)
                 if message[0] in ("done", "failed", "gone"):
                     ends.remove(end)
                 self.inbox.put((end, message))
