@@ -22,7 +22,7 @@ from jiandu.content.tree import ContentTree
 from jiandu.core import routes, staging
 from jiandu.core.files import write_if_changed
 from jiandu.core.settings import Settings
-from jiandu.core.workers import run_split, run_split_beside
+from jiandu.core.workers import run_split_beside
 from jiandu.site.indexes import Indexes, build_indexes, effective_status
 from jiandu.site.pages import Output, site_pages
 from jiandu.site.search import search_docs, search_places
@@ -127,8 +127,6 @@ class Pipeline:
             return self._write_file(output.path, render_output(env, output, site, shared))
 
         written = [self._write_file(path, data) for path, data in assets]
-        if beside is None:
-            return written + run_split(write, outputs, progress=self.progress, label="生成页面"), None
         pages, result = run_split_beside(beside, write, outputs, progress=self.progress, label="生成页面")
         return written + pages, result
 

@@ -86,8 +86,8 @@ class Gathered:
 
 def gather_search_index(docs: Sequence[SearchDoc], bundle: Path) -> Gathered:
     """Work out every document, in parts, one per core, and keep none of them: each leaves its
-    result file (in a new folder beside `bundle`) and its postings. The half that a full build
-    runs in the background while the pages are written (build/pipeline.py)."""
+    result file (in a new folder beside `bundle`) and its postings. A full build runs this half
+    in a page worker before it takes pages (build/pipeline.py)."""
     fresh = _fresh(bundle)
     shutil.rmtree(fresh, ignore_errors=True)
     try:

@@ -33,17 +33,13 @@ def worker_count() -> int:
 
 def run_split(func: Callable, items: Sequence, progress=None, label: str = "") -> list:
     """[func(item) for item in items], in order, over worker processes when worth it."""
-    return _split(func, items, progress, label, None)[0]
+    return run_split_beside(None, func, items, progress, label)[0]
 
 
-def run_split_beside(beside: Callable[[], object], func: Callable, items: Sequence,
+def run_split_beside(beside: Callable[[], object] | None, func: Callable, items: Sequence,
                      progress=None, label: str = "") -> tuple[list, object]:
     """(run_split(func, items), beside()): a worker runs `beside` first and then joins in with
     the items, so that work which would leave a core idle around it fills the other core."""
-    return _split(func, items, progress, label, beside)
-
-
-def _split(func: Callable, items: Sequence, progress, label: str, beside) -> tuple[list, object]:
     workers = min(worker_count(), max(1 if beside is None else 2, len(items) // CHUNK))
     bar = progress(label, len(items)) if progress else None  # None for small jobs
     if workers < 2 or (beside is None and len(items) < PARALLEL_MIN):
@@ -85,7 +81,6 @@ def _forked_pool(processes: int):
         yield pool
 
 
-_freezes = 0
 _keep_frozen = False
 
 
@@ -101,26 +96,20 @@ def build_once():
         yield
     finally:
         _keep_frozen = False
-        if not _freezes:
-            gc.unfreeze()
+        gc.unfreeze()
 
 
 @contextmanager
 def _frozen():
     """This process' objects out of the garbage collector while forked children share them (as
     Python's gc.freeze documents for forking servers): neither side's collections walk them, and
-    the children's do not copy their pages. Until the last of overlapping uses ends, or, in
-    build_once, until the build ends."""
-    global _freezes
-    if not _freezes:
-        gc.freeze()
-    _freezes += 1
+    the children's do not copy their pages. Afterwards back in, or, in build_once, until the
+    build ends."""
+    gc.freeze()
     try:
         yield
     finally:
-        _freezes -= 1
-        if not _freezes:
-            gc.freeze() if _keep_frozen else gc.unfreeze()
+        gc.freeze() if _keep_frozen else gc.unfreeze()
 
 
 def _run_part(bounds: tuple[int, int]):
